@@ -1,0 +1,58 @@
+# Set-up, serving and tests. `make run` and `make test` are all a fresh clone needs.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: install run test test-fast lint bench messages clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "Fejl: npm findes ikke. Installér Node.js og npm (fx 'apt-get install nodejs npm') og kør make igen." >&2; \
+	  exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Det Fælles Designsystem, served from our own static files (no CDN).
+static/dkfds/.installed: node_modules/.installed
+	rm -rf static/dkfds
+	mkdir -p static/dkfds
+	cp -r node_modules/dkfds/dist/css node_modules/dkfds/dist/js \
+	      node_modules/dkfds/dist/fonts node_modules/dkfds/dist/img static/dkfds/
+	touch $@
+
+install: $(BIN)/.installed static/dkfds/.installed
+
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_facts
+	$(MANAGE) load_demo
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+bench: install
+	$(BIN)/python bench/run.py
+
+messages: install
+	$(MANAGE) makemessages -l da --ignore=.venv --ignore=node_modules --ignore=static
+	$(MANAGE) compilemessages -l da --ignore=.venv --ignore=node_modules
+
+clean:
+	rm -rf $(VENV) node_modules static/dkfds staticfiles

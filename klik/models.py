@@ -1,0 +1,271 @@
+"""KLIK tasks as KOMBIT publishes them, and each municipality's copy with its traffic light."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, CharField, Count, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.models import Interface, Municipality, Project, SupportSystem
+from rollegalleri.models import Person, Role, _scope_by_municipality
+
+PERSON_OTHER_MUNICIPALITY = _("Choose a person from the task's own municipality.")
+
+
+class Colour(models.TextChoices):
+    """The KLIK traffic light. Declared in severity order, worst first."""
+
+    RED = "red", _("Red")
+    YELLOW = "yellow", _("Yellow")
+    GREEN = "green", _("Green")
+    GREY = "grey", _("Grey")
+
+
+COLOUR_SEVERITY = {colour: rank for rank, colour in enumerate(Colour.values)}
+
+
+class State(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Solved")
+    BLOCKED = "blocked", _("Cannot be done in time")
+
+
+class TaskQuerySet(models.QuerySet):
+    def for_list(self):
+        """Adds the project and support system each row shows."""
+        return self.select_related("project", "support_system")
+
+
+class Task(models.Model):
+    """A KLIK task as KOMBIT publishes it. Create it with services.task_publish."""
+
+    class Kind(models.TextChoices):
+        BASIS = "basis", _("Basis task")
+        SOLUTION = "solution", _("Solution-specific task")
+        PROGRAMME = "programme", _("Programme task")
+
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        help_text=_("Empty for programme tasks that span projects."),
+    )
+    support_system = models.ForeignKey(
+        SupportSystem,
+        verbose_name=_("support system"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    interfaces = models.ManyToManyField(
+        Interface, verbose_name=_("interfaces"), blank=True, related_name="tasks"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SOLUTION)
+    published_on = models.DateField(_("published"))
+    starts_on = models.DateField(
+        _("start date"), null=True, blank=True, help_text=_("Empty: the published date.")
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    roles = models.ManyToManyField(
+        Role, verbose_name=_("roles needed"), blank=True, related_name="klik_tasks"
+    )
+    klik_reference = models.CharField(_("KLIK reference"), max_length=50, blank=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deadline", "title"]
+        verbose_name = _("KLIK task")
+        verbose_name_plural = _("KLIK tasks")
+        indexes = [models.Index(fields=["deadline"], name="task_deadline_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(deadline__gte=models.F("starts_on")),
+                name="task_deadline_after_start",
+                violation_error_message=_("The deadline cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def effective_start(self):
+        """The start date, or the published date when there is none."""
+        return self.starts_on or self.published_on
+
+
+class MunicipalityTaskQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Tasks of the user's municipality (all for KOMBIT staff, none for others)."""
+        return _scope_by_municipality(self, user, "municipality_id")
+
+    def with_colour(self, today=None):
+        """Adds `colour` (the KLIK traffic light on `today`) and `colour_rank` (0 = red)."""
+        today = today or timezone.localdate()
+        soon = today + timedelta(days=settings.KLIK_WARNING_DAYS)
+        colour = Case(
+            When(state=State.DONE, then=Value(Colour.GREEN.value)),
+            When(klik_start__gt=today, then=Value(Colour.GREY.value)),
+            When(
+                Q(state=State.BLOCKED) | Q(task__deadline__lt=today), then=Value(Colour.RED.value)
+            ),
+            When(
+                Q(responsible__isnull=True)
+                | Q(executor__isnull=True)
+                | Q(needs_help=True)
+                | Q(state=State.NOT_STARTED, task__deadline__lte=soon),
+                then=Value(Colour.YELLOW.value),
+            ),
+            default=Value(Colour.GREEN.value),
+            output_field=CharField(max_length=6),
+        )
+        rank = Case(
+            *[When(colour=c, then=Value(r)) for c, r in COLOUR_SEVERITY.items()],
+            output_field=IntegerField(),
+        )
+        return (
+            self.alias(klik_start=Coalesce("task__starts_on", "task__published_on"))
+            .annotate(colour=colour)
+            .annotate(colour_rank=rank)
+        )
+
+    def for_table(self):
+        """Adds the related rows a task list shows, in one query."""
+        return self.select_related(
+            "task__project", "task__support_system", "municipality", "responsible", "executor"
+        ).prefetch_related("task__interfaces")
+
+    def colour_counts(self):
+        """One aggregate query: {colour: count} for every colour, zeros included."""
+        counts = self.order_by().aggregate(
+            **{c: Count("pk", filter=Q(colour=c)) for c in Colour.values}
+        )
+        return {c: counts[c] or 0 for c in Colour.values}
+
+
+class MunicipalityTask(models.Model):
+    """A municipality's copy of a KLIK task: who is on it and how it stands."""
+
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("KLIK task"),
+        on_delete=models.CASCADE,
+        related_name="municipality_tasks",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    responsible = models.ForeignKey(
+        Person,
+        verbose_name=_("responsible"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_for",
+    )
+    executor = models.ForeignKey(
+        Person,
+        verbose_name=_("executor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="executing",
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.NOT_STARTED
+    )
+    needs_help = models.BooleanField(_("needs help"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(_("last updated"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Bumped on every save through the services; a stale form carries an old value.
+    version = models.PositiveIntegerField(_("version"), default=0)
+
+    objects = MunicipalityTaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["task__deadline", "id"]
+        verbose_name = _("municipality task")
+        verbose_name_plural = _("municipality tasks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "municipality"],
+                name="municipalitytask_unique",
+                violation_error_message=_("The municipality already has this task."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "id"], name="mtask_municipality_idx"),
+            models.Index(fields=["state"], name="mtask_state_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.task} ({self.municipality})"
+
+    def get_absolute_url(self):
+        return reverse("klik:detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        errors = {}
+        for field in ("responsible", "executor"):
+            person = getattr(self, field)
+            if person is not None and person.municipality_id != self.municipality_id:
+                errors[field] = PERSON_OTHER_MUNICIPALITY
+        if errors:
+            raise ValidationError(errors)
+
+
+class MunicipalityTaskChange(models.Model):
+    """One changed field of a municipality task: who, when, from what, to what."""
+
+    municipality_task = models.ForeignKey(
+        MunicipalityTask,
+        verbose_name=_("municipality task"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    field = models.CharField(_("field"), max_length=50)
+    old_value = models.TextField(_("from"), blank=True)
+    new_value = models.TextField(_("to"), blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("task change")
+        verbose_name_plural = _("task changes")
+
+    def __str__(self):
+        return f"{self.field}: {self.old_value} → {self.new_value}"

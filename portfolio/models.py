@@ -1,0 +1,289 @@
+"""KOMBIT's portfolio: municipalities, support systems, interfaces, projects, events, users."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+MUNICIPALITY_CODE_RE = r"^[0-9]{3}$"
+INTERFACE_CODE_RE = r"^SF[0-9]{4}$"
+
+
+class Municipality(models.Model):
+    code = models.CharField(
+        _("code"),
+        max_length=3,
+        unique=True,
+        validators=[RegexValidator(MUNICIPALITY_CODE_RE, _("A municipality code has 3 digits."))],
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    region = models.CharField(_("region"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=MUNICIPALITY_CODE_RE), name="municipality_code_3_digits"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A login; belongs to at most one municipality. KOMBIT staff have none."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def is_kombit_staff(self):
+        """True for users without a municipality who may see every municipality."""
+        if not self.is_authenticated or self.municipality_id:
+            return False
+        if self.is_superuser:
+            return True
+        # Prefetched groups avoid a query per call in templates.
+        return any(g.name == settings.KOMBIT_STAFF_GROUP for g in self.groups.all())
+
+
+class SupportSystem(models.Model):
+    class Kind(models.TextChoices):
+        STS = "sts", _("Support system (STS)")
+        SERVICE_PLATFORM = "sp", _("Serviceplatformen")
+        OTHER = "other", _("Other infrastructure")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.STS)
+    description = models.TextField(_("description"), blank=True)
+    attention_points = models.TextField(_("attention points"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("support system")
+        verbose_name_plural = _("support systems")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("portfolio:support_system", kwargs={"slug": self.slug})
+
+
+class Material(models.Model):
+    """An effort or material link ("indsats/påklædning") about a support system."""
+
+    support_system = models.ForeignKey(
+        SupportSystem,
+        verbose_name=_("support system"),
+        on_delete=models.CASCADE,
+        related_name="materials",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("link"), max_length=500)
+
+    class Meta:
+        ordering = ["support_system", "title"]
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+
+    def __str__(self):
+        return self.title
+
+
+class Interface(models.Model):
+    code = models.CharField(
+        _("code"),
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(INTERFACE_CODE_RE, _("An interface code is SF and 4 digits."))],
+        help_text=_("SF and four digits, e.g. SF1511."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    support_system = models.ForeignKey(
+        SupportSystem,
+        verbose_name=_("support system"),
+        on_delete=models.PROTECT,
+        related_name="interfaces",
+    )
+    description = models.TextField(_("description"), blank=True)
+    documentation_url = models.URLField(_("documentation"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("interface")
+        verbose_name_plural = _("interfaces")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=INTERFACE_CODE_RE), name="interface_code_sf_4_digits"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("portfolio:interface", kwargs={"code": self.code})
+
+
+class Project(models.Model):
+    class Phase(models.TextChoices):
+        PREPARATION = "preparation", _("Preparation")
+        PILOT = "pilot", _("Pilot")
+        ROLLOUT = "rollout", _("Rollout")
+        OPERATION = "operation", _("Operation")
+
+    class Rollout(models.TextChoices):
+        BIG_BANG = "big_bang", _("All at once (big bang)")
+        WAVES = "waves", _("In waves")
+        MUNICIPALITY_DECIDES = "municipality_decides", _("Each municipality decides")
+        UNKNOWN = "unknown", _("Not decided")
+
+    short_name = models.CharField(_("short name"), max_length=20, unique=True)
+    name = models.CharField(_("full name"), max_length=200, blank=True)
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
+    has_pilot = models.BooleanField(_("pilot"), default=False)
+    pilot_municipalities = models.ManyToManyField(
+        Municipality,
+        verbose_name=_("pilot municipalities"),
+        blank=True,
+        related_name="pilot_projects",
+    )
+    pilot_note = models.CharField(_("pilot note"), max_length=300, blank=True)
+    pilot_duration = models.CharField(_("pilot duration"), max_length=100, blank=True)
+    rollout = models.CharField(
+        _("rollout"), max_length=30, choices=Rollout.choices, default=Rollout.UNKNOWN
+    )
+    rollout_waves = models.PositiveSmallIntegerField(_("number of waves"), null=True, blank=True)
+    go_live_on = models.DateField(_("go-live or ready-by date"), null=True, blank=True)
+    klik_note = models.CharField(_("KLIK note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rollout="waves", rollout_waves__gte=1) | ~Q(rollout="waves"),
+                name="project_waves_need_count",
+                violation_error_message=_("A rollout in waves needs the number of waves."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name
+
+    def get_absolute_url(self):
+        return reverse("portfolio:project", kwargs={"slug": self.slug})
+
+
+class InterfaceUsage(models.Model):
+    """A project's use of an interface, as the deck's SF1511 row: "BBR (I gang)"."""
+
+    class State(models.TextChoices):
+        COMPLETED = "completed", _("completed")
+        IN_PROGRESS = "in_progress", _("in progress")
+        PLANNED = "planned", _("planned")
+        NEW = "new", _("new")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="usages"
+    )
+    interface = models.ForeignKey(
+        Interface, verbose_name=_("interface"), on_delete=models.CASCADE, related_name="usages"
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices)
+    planned_year = models.PositiveSmallIntegerField(_("planned year"), null=True, blank=True)
+    planned_on = models.DateField(_("planned date"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["interface__code", "project__short_name"]
+        verbose_name = _("interface usage")
+        verbose_name_plural = _("interface usages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "interface"],
+                name="usage_unique_project_interface",
+                violation_error_message=_("The project already uses this interface."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} ({self.when_label})"
+
+    @property
+    def when_label(self):
+        """The deck's wording: the planned year when planned, else the state."""
+        if self.state == self.State.PLANNED and self.planned_year:
+            return str(self.planned_year)
+        return self.get_state_display()
+
+
+class Event(models.Model):
+    """The effort calendar ("indsatsen"): webinars, network meetings, municipality days."""
+
+    class Kind(models.TextChoices):
+        WEBINAR = "webinar", _("Webinar")
+        NETWORK_MEETING = "network_meeting", _("Network meeting")
+        ONLINE_MEETING = "online_meeting", _("Online meeting")
+        MUNICIPALITY_DAY = "municipality_day", _("Municipality day")
+
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    audience = models.TextField(_("audience"), blank=True)
+    hosts = models.CharField(_("from KOMBIT"), max_length=300, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    support_system = models.ForeignKey(
+        SupportSystem,
+        verbose_name=_("support system"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),
+                name="event_ends_after_start",
+                violation_error_message=_("An event cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

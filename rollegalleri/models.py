@@ -1,0 +1,215 @@
+"""The role gallery: roles, their per-project tailoring, persons and who holds what."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.models import Municipality, Project, SupportSystem
+
+
+def _scope_by_municipality(queryset, user, path):
+    """Rows of the user's municipality; all rows for KOMBIT staff; none otherwise."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.municipality_id:
+        return queryset.filter(**{path: user.municipality_id})
+    if user.is_kombit_staff:
+        return queryset
+    return queryset.none()
+
+
+class Role(models.Model):
+    class Category(models.TextChoices):
+        ORGANISATIONAL = "organisational", _("Organisational roles")
+        PROJECT = "project", _("Project/programme")
+        TECHNICAL = "technical", _("Technical roles")
+
+    class Platform(models.TextChoices):
+        NONE = "", _("None")
+        STS = "sts", _("STS")
+        SP = "sp", _("SP")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    headline = models.CharField(_("headline"), max_length=200, blank=True)
+    responsibility = models.TextField(_("responsibility"), blank=True)
+    tasks = models.TextField(_("tasks"), blank=True)
+    competencies = models.TextField(_("competencies"), blank=True)
+    platform = models.CharField(
+        _("platform"), max_length=3, choices=Platform.choices, blank=True, default=""
+    )
+    support_systems = models.ManyToManyField(
+        SupportSystem, verbose_name=_("support systems"), blank=True, related_name="roles"
+    )
+
+    class Meta:
+        ordering = ["category", "position", "name"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("rollegalleri:detail", kwargs={"slug": self.slug})
+
+
+class ProjectRoleQuerySet(models.QuerySet):
+    def with_staffing(self, municipality):
+        """Adds `is_staffed`: someone in `municipality` currently holds the role for the project
+        (an assignment for that project or one across projects)."""
+        holders = RoleAssignment.objects.filter(
+            Q(project=OuterRef("project")) | Q(project__isnull=True),
+            role=OuterRef("role"),
+            person__municipality=municipality,
+            person__retired_on__isnull=True,
+            ended_on__isnull=True,
+        )
+        return self.annotate(is_staffed=Exists(holders))
+
+    def unstaffed_for(self, municipality):
+        """Required project roles nobody in `municipality` holds: the gallery's risks."""
+        return self.filter(required=True).with_staffing(municipality).filter(is_staffed=False)
+
+
+class ProjectRole(models.Model):
+    """The gallery tailored to one project: which roles it needs."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="project_roles"
+    )
+    role = models.ForeignKey(
+        Role, verbose_name=_("role"), on_delete=models.CASCADE, related_name="project_roles"
+    )
+    required = models.BooleanField(_("required"), default=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = ProjectRoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "role"]
+        verbose_name = _("project role")
+        verbose_name_plural = _("project roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "role"],
+                name="projectrole_unique",
+                violation_error_message=_("The project already has this role."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project}: {self.role}"
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Persons of the user's municipality (all for KOMBIT staff)."""
+        return _scope_by_municipality(self, user, "municipality_id")
+
+    def active(self):
+        """Persons not retired."""
+        return self.filter(retired_on__isnull=True)
+
+
+class Person(models.Model):
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="persons",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    department = models.CharField(_("department"), max_length=200, blank=True)
+    retired_on = models.DateField(_("retired on"), null=True, blank=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "email"],
+                condition=~Q(email=""),
+                name="person_unique_email_per_municipality",
+                violation_error_message=_("A person with this e-mail already exists."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Assignments of persons in the user's municipality (all for KOMBIT staff)."""
+        return _scope_by_municipality(self, user, "person__municipality_id")
+
+    def current(self):
+        """Assignments that have not ended."""
+        return self.filter(ended_on__isnull=True)
+
+
+class RoleAssignment(models.Model):
+    """A person holds a role, for one project or across projects (project empty)."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    role = models.ForeignKey(
+        Role, verbose_name=_("role"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        help_text=_("Empty: the person holds the role across projects."),
+    )
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["role", "person"]
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            # Two partial constraints, because NULL project never collides in a plain one.
+            models.UniqueConstraint(
+                fields=["person", "role", "project"],
+                condition=Q(ended_on__isnull=True, project__isnull=False),
+                name="assignment_unique_current_for_project",
+                violation_error_message=_("The person already holds this role for the project."),
+            ),
+            models.UniqueConstraint(
+                fields=["person", "role"],
+                condition=Q(ended_on__isnull=True, project__isnull=True),
+                name="assignment_unique_current_across_projects",
+                violation_error_message=_("The person already holds this role across projects."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="assignment_ends_after_start",
+                violation_error_message=_("An assignment cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.project or _("all projects")
+        return f"{self.person} – {self.role} ({scope})"
+
+    def clean(self):
+        if self.person_id and self.person.retired_on and self.ended_on is None:
+            raise ValidationError({"person": _("A retired person cannot be given a role.")})

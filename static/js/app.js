@@ -1,0 +1,1 @@
+if (window.DKFDS && window.DKFDS.init) { window.DKFDS.init(); }
