@@ -32,7 +32,7 @@ class KlikFilterSet(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
     )
     project = django_filters.ModelMultipleChoiceFilter(
-        field_name="task__project",
+        field_name="task__project__slug",
         lookup_expr="exact",
         to_field_name="slug",
         queryset=Project.objects.all(),

@@ -49,7 +49,9 @@ class TaskTable(tables.Table):
         accessor="task__support_system", order_by=_sorted("task__support_system__name")
     )
     interfaces = tables.ManyToManyColumn(
-        accessor="task__interfaces", transform=lambda interface: interface.code, separator=" "
+        accessor="task__interfaces", transform=lambda interface: interface.code,
+        separator=" ",
+        orderable=True,
     )
     starts_on = tables.DateColumn(
         accessor="task__effective_start",

@@ -80,7 +80,8 @@ class TaskExportView(VisibleTasksMixin, FilterView):
 
     def get(self, request, *args, **kwargs):
         filterset = self.get_filterset(self.get_filterset_class())
-        rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        valid = not filterset.is_bound or filterset.is_valid()
+        rows = filterset.qs if valid else filterset.queryset.none()
         # The table applies ?sort= exactly as the list does, so both share one order.
         table = RequestConfig(request, paginate=False).configure(TaskTable(rows))
         now = timezone.localtime()
