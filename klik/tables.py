@@ -49,7 +49,8 @@ class TaskTable(tables.Table):
         accessor="task__support_system", order_by=_sorted("task__support_system__name")
     )
     interfaces = tables.ManyToManyColumn(
-        accessor="task__interfaces", transform=lambda interface: interface.code,
+        accessor="task__interfaces",
+        transform=lambda interface: interface.code,
         separator=" ",
         orderable=True,
     )
@@ -87,6 +88,10 @@ class TaskTable(tables.Table):
         row_attrs = {"data-colour": lambda record: record.colour}
         per_page = DEFAULT_PER_PAGE
         empty_text = _("No tasks match the filters.")
+
+    def get_column_class_names(self, classes_set, bound_column):
+        """Each cell carries its column's name, so the stylesheet can size columns."""
+        return {*super().get_column_class_names(classes_set, bound_column), bound_column.name}
 
     def render_status(self, value):
         return get_template("includes/colour_chip.html").render(

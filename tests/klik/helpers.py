@@ -20,4 +20,7 @@ def workbook(response):
 def exported_links(response):
     """The task ids of the export's rows, in order (from the Link column)."""
     sheet = workbook(response)["KLIK-opgaver"]
-    return [int(row[11].rstrip("/").rsplit("/", 1)[1]) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    return [
+        int(row[11].rstrip("/").rsplit("/", 1)[1])
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    ]

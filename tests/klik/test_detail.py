@@ -61,13 +61,19 @@ def test_the_page_shows_the_task(leader_client, naestved, make_task):
     assert '<dd data-field="needs_help">Ja</dd>' in html
 
 
-def test_the_page_shows_needed_roles_and_who_holds_them(leader_client, naestved, hoersholm, make_task):
+def test_the_page_shows_needed_roles_and_who_holds_them(
+    leader_client, naestved, hoersholm, make_task
+):
     role = RoleFactory(name="Lokal administrator", slug="lokal-administrator")
     empty_role = RoleFactory(name="Testansvarlig", slug="testansvarlig")
     mt = make_task()
     mt.task.roles.add(role, empty_role)
-    RoleAssignmentFactory(person=PersonFactory(municipality=naestved, name="Kirsten Holder"), role=role)
-    RoleAssignmentFactory(person=PersonFactory(municipality=hoersholm, name="Fremmed Holder"), role=role)
+    RoleAssignmentFactory(
+        person=PersonFactory(municipality=naestved, name="Kirsten Holder"), role=role
+    )
+    RoleAssignmentFactory(
+        person=PersonFactory(municipality=hoersholm, name="Fremmed Holder"), role=role
+    )
     html = leader_client.get(f"/klik/{mt.pk}/").content.decode()
     assert "Lokal administrator" in html and "Kirsten Holder" in html
     assert "Fremmed Holder" not in html
@@ -118,7 +124,9 @@ def test_saving_a_yellow_task_with_people_makes_it_green_and_records_history(
     assert "ændrede <em>Ansvarlig</em> fra «–» til «Anna»" in html
 
 
-def test_a_stale_edit_is_refused_and_nothing_is_overwritten(leader_client, leader, naestved, make_task):
+def test_a_stale_edit_is_refused_and_nothing_is_overwritten(
+    leader_client, leader, naestved, make_task
+):
     mt = make_task(Colour.GREEN)
     loaded = form_data(mt)  # the form as this user loaded it
     other = Client()
@@ -165,7 +173,7 @@ def test_kombit_staff_read_but_cannot_edit(kombit_client, naestved, make_task):
     response = kombit_client.get(f"/klik/{mt.pk}/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<form method=\"post\" class=\"klik-edit\"" not in html
+    assert '<form method="post" class="klik-edit"' not in html
     assert "Kun kommunens egne brugere kan ændre den." in html
     assert kombit_client.post(f"/klik/{mt.pk}/", form_data(mt, note="KOMBIT")).status_code == 403
     mt.refresh_from_db()
@@ -182,7 +190,10 @@ def test_the_edit_form_needs_a_csrf_token(leader, make_task):
     assert mt.note == ""
     page = client.get(f"/klik/{mt.pk}/")
     token = page.context["csrf_token"]
-    assert f'value="{token}"' in page.content.decode() or "csrfmiddlewaretoken" in page.content.decode()
+    assert (
+        f'value="{token}"' in page.content.decode()
+        or "csrfmiddlewaretoken" in page.content.decode()
+    )
     response = client.post(
         f"/klik/{mt.pk}/", {**form_data(mt, note="med token"), "csrfmiddlewaretoken": str(token)}
     )

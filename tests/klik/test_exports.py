@@ -51,7 +51,9 @@ def test_export_rows_and_order_equal_the_lists(leader_client, rainbow, make_task
     per_page = "&" if "?" in query else "?"
     everything = listed(leader_client.get(f"/klik/{query}{per_page}per_page=200&page=1"))
     if "per_page=3" in query:
-        everything = listed(leader_client.get(f"/klik/{query.replace('per_page=3&page=2', 'per_page=200')}"))
+        everything = listed(
+            leader_client.get(f"/klik/{query.replace('per_page=3&page=2', 'per_page=200')}")
+        )
     assert exported_links(leader_client.get(f"/klik/eksport.xlsx{query}")) == everything
 
 
@@ -87,7 +89,13 @@ def test_export_follows_the_contract(leader_client, naestved, make_task):
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:L2"
     row = [c for c in sheet[2]]
-    assert [c.value for c in row[:5]] == ["Næstved", "BBR", "Opsæt adgangsstyring", "STS Adgangsstyring", "SF1511 SF1514"]
+    assert [c.value for c in row[:5]] == [
+        "Næstved",
+        "BBR",
+        "Opsæt adgangsstyring",
+        "STS Adgangsstyring",
+        "SF1511 SF1514",
+    ]
     assert row[5].is_date and row[5].value.date() == today() - 30 * DAY
     assert row[6].is_date and row[6].value.date() == today() - DAY
     assert row[7].value == "Rød"
@@ -185,7 +193,9 @@ def test_export_is_scoped_like_the_list(leader_client, naestved, hoersholm, make
     assert {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)} == {"Næstved"}
 
 
-def test_municipality_parameter_cannot_widen_a_municipal_export(leader_client, hoersholm, make_task):
+def test_municipality_parameter_cannot_widen_a_municipal_export(
+    leader_client, hoersholm, make_task
+):
     make_task(municipality=hoersholm)
     sheet = workbook(leader_client.get("/klik/eksport.xlsx?municipality=223"))["KLIK-opgaver"]
     assert {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)} == {"Næstved"}
@@ -196,7 +206,10 @@ def test_kombit_staff_export_every_municipality_or_one(kombit_client, naestved, 
 
     TaskFactory()
     sheet = workbook(kombit_client.get("/klik/eksport.xlsx"))["KLIK-opgaver"]
-    assert sorted(r[0] for r in sheet.iter_rows(min_row=2, values_only=True)) == ["Hørsholm", "Næstved"]
+    assert sorted(r[0] for r in sheet.iter_rows(min_row=2, values_only=True)) == [
+        "Hørsholm",
+        "Næstved",
+    ]
     sheet = workbook(kombit_client.get("/klik/eksport.xlsx?municipality=223"))["KLIK-opgaver"]
     assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["Hørsholm"]
 
@@ -206,7 +219,9 @@ def test_export_with_bad_filters_is_empty_like_the_list(leader_client, make_task
     response = leader_client.get("/klik/eksport.xlsx?deadline_before=2026-13-45")
     book = workbook(response)
     assert book["KLIK-opgaver"].max_row == 1
-    errors = [r for r in book["Filtre"].iter_rows(min_row=2, values_only=True) if r[0].startswith("Fejl")]
+    errors = [
+        r for r in book["Filtre"].iter_rows(min_row=2, values_only=True) if r[0].startswith("Fejl")
+    ]
     assert errors == [("Fejl i Slutdato til", "Indtast en gyldig dato.")]
 
 
@@ -223,6 +238,8 @@ def test_the_export_runs_a_fixed_number_of_queries(
 
     _tasks(naestved, rows)
     with django_assert_max_num_queries(8):
-        response = leader_client.get("/klik/eksport.xlsx?project=p1&sort=status&status=red&status=grey")
+        response = leader_client.get(
+            "/klik/eksport.xlsx?project=p1&sort=status&status=red&status=grey"
+        )
         book = workbook(response)
     assert book["KLIK-opgaver"].max_row > 1

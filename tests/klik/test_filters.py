@@ -93,7 +93,9 @@ def test_deadline_range_includes_both_ends(leader_client, make_task):
         ("executor", "hansen"),
     ],
 )
-def test_free_text_search_looks_in_every_named_field(leader_client, make_task, naestved, field, query):
+def test_free_text_search_looks_in_every_named_field(
+    leader_client, make_task, naestved, field, query
+):
     project = ProjectFactory(slug="bbr", short_name="BBR", name="Bygnings- og Boligregistret")
     mt = make_task(
         title="Opsæt Brugeradministration",

@@ -58,12 +58,16 @@ def test_municipal_users_get_no_municipality_column(leader_client, make_task):
 def test_status_is_shown_as_a_word_with_an_icon(leader_client, make_task):
     make_task(Colour.RED)
     html = leader_client.get("/klik/").content.decode()
-    assert re.search(r'klik-chip klik-red"><span class="klik-icon" aria-hidden="true">✖</span> Rød', html)
+    assert re.search(
+        r'klik-chip klik-red"><span class="klik-icon" aria-hidden="true">✖</span> Rød', html
+    )
 
 
 def test_task_title_links_to_the_task_page(leader_client, make_task):
     mt = make_task(title="Opsæt adgang")
-    assert f'<a href="/klik/{mt.pk}/">Opsæt adgang</a>' in leader_client.get("/klik/").content.decode()
+    assert (
+        f'<a href="/klik/{mt.pk}/">Opsæt adgang</a>' in leader_client.get("/klik/").content.decode()
+    )
 
 
 def test_facets_count_each_colour_under_the_other_filters(leader_client, rainbow, make_task):
@@ -72,7 +76,12 @@ def test_facets_count_each_colour_under_the_other_filters(leader_client, rainbow
     make_task(Colour.GREY, project=bbr)
     response = leader_client.get("/klik/?project=bbr&status=red")
     facets = {f["colour"]: f for f in response.context["facets"]}
-    assert {c: f["count"] for c, f in facets.items()} == {"red": 1, "yellow": 0, "green": 0, "grey": 1}
+    assert {c: f["count"] for c, f in facets.items()} == {
+        "red": 1,
+        "yellow": 0,
+        "green": 0,
+        "grey": 1,
+    }
     assert facets["red"]["active"] and not facets["grey"]["active"]
 
 
@@ -108,7 +117,9 @@ def test_sorting_by_status_orders_by_severity(leader_client, rainbow):
 def three_distinct(naestved, make_task):
     """Three Næstved tasks that differ in every column: red A…, yellow B…, green C…."""
     made = []
-    for n, (letter, colour) in enumerate(zip("ABC", [Colour.RED, Colour.YELLOW, Colour.GREEN])):
+    for n, (letter, colour) in enumerate(
+        zip("ABC", [Colour.RED, Colour.YELLOW, Colour.GREEN], strict=True)
+    ):
         mt = make_task(
             colour,
             title=f"{letter} opgave",
@@ -211,7 +222,10 @@ def test_bad_values_show_a_danish_error_next_to_the_field(leader_client, make_ta
     response = leader_client.get("/klik/?status=purple&deadline_after=2026-02-30")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Marker en gyldig valgmulighed. purple er ikke en af de tilgængelige valgmuligheder." in html
+    assert (
+        "Marker en gyldig valgmulighed. purple er ikke en af de tilgængelige valgmuligheder."
+        in html
+    )
     assert "Indtast en gyldig dato." in html
     field = re.search(r'<div class="form-group form-error">.*?</div>', html, re.S).group(0)
     assert 'for="id_deadline_after"' in field and "Indtast en gyldig dato." in field
@@ -220,7 +234,9 @@ def test_bad_values_show_a_danish_error_next_to_the_field(leader_client, make_ta
 
 def test_the_export_link_carries_exactly_the_current_query_string(leader_client, make_task):
     make_task()
-    query = urlencode([("status", "red"), ("status", "yellow"), ("q", "æ ø"), ("sort", "-deadline")])
+    query = urlencode(
+        [("status", "red"), ("status", "yellow"), ("q", "æ ø"), ("sort", "-deadline")]
+    )
     response = leader_client.get(f"/klik/?{query}")
     assert response.context["export_url"] == f"/klik/eksport.xlsx?{query}"
     assert 'id="export-link"' in response.content.decode()
@@ -242,11 +258,15 @@ def _tasks(municipality, count):
         for field, value in task_fields(colours[n % 4]).items():
             setattr(task, field, value)
         task_publish(task=task)
-        colour_setup(MunicipalityTask.objects.get(task=task, municipality=municipality), colours[n % 4])
+        colour_setup(
+            MunicipalityTask.objects.get(task=task, municipality=municipality), colours[n % 4]
+        )
 
 
 @pytest.mark.parametrize("rows", [10, 500])
-@pytest.mark.parametrize("query", ["", "?status=red&project=p1&sort=status&q=opgave", "?sort=interfaces&page=3"])
+@pytest.mark.parametrize(
+    "query", ["", "?status=red&project=p1&sort=status&q=opgave", "?sort=interfaces&page=3"]
+)
 def test_the_list_runs_a_fixed_number_of_queries(
     leader_client, naestved, django_assert_max_num_queries, rows, query
 ):
