@@ -296,3 +296,57 @@ def test_a_changed_demo_password_survives_a_second_load_demo():
     call_command("load_demo", stdout=StringIO())
 
     assert authenticate(username="naestved", password="nyt-kodeord-123") is not None
+
+
+def bench_snapshot():
+    copies = MunicipalityTask.objects.filter(task__project__slug__startswith="bench-")
+    return {
+        "counts": all_counts(),
+        "copies": list(
+            copies.order_by("task__klik_reference", "municipality__code").values_list(
+                "task__klik_reference", "municipality__code", "state", "needs_help"
+            )
+        ),
+    }
+
+
+def load_bench(seed):
+    call_command(
+        "load_bench",
+        seed=seed,
+        projects=2,
+        tasks_per_project=3,
+        persons_per_municipality=2,
+        stdout=StringIO(),
+    )
+
+
+def test_load_bench_with_the_same_seed_gives_the_same_data():
+    load_bench(seed=7)
+    first = bench_snapshot()
+
+    load_bench(seed=7)
+
+    assert bench_snapshot() == first
+    assert first["counts"]["portfolio.Municipality"] == 98
+    assert len(first["copies"]) == 2 * 3 * 98
+    assert Task.objects.filter(project__slug__startswith="bench-").count() == 6
+
+
+def test_load_bench_with_another_seed_gives_other_states_but_as_many_rows():
+    load_bench(seed=7)
+    first = bench_snapshot()
+
+    load_bench(seed=8)
+    second = bench_snapshot()
+
+    sized = ["portfolio.Project", "klik.Task", "klik.MunicipalityTask", "rollegalleri.Person"]
+    assert [second["counts"][m] for m in sized] == [first["counts"][m] for m in sized]
+    assert second["copies"] != first["copies"]
+
+
+def test_load_bench_gives_every_task_one_copy_per_municipality():
+    load_bench(seed=1)
+
+    for task in Task.objects.filter(project__slug__startswith="bench-"):
+        assert task.municipality_tasks.count() == 98
