@@ -185,6 +185,7 @@ class Login:
     municipality: str = ""  # code
     group: str = ""
     superuser: bool = False
+    staff: bool = False  # may open the admin; what it may do there comes from its group
 
 
 @transaction.atomic
@@ -200,7 +201,7 @@ def demo_users_ensure(*, logins) -> list[str]:
         user = User(
             username=login.username,
             municipality=municipality,
-            is_staff=login.superuser,
+            is_staff=login.superuser or login.staff,
             is_superuser=login.superuser,
         )
         user.set_password(login.password)

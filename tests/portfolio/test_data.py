@@ -259,32 +259,31 @@ def test_load_demo_staffs_some_roles_and_leaves_required_roles_unstaffed():
     assert not Person.objects.exclude(email__endswith="@example.dk").exists()
 
 
-@pytest.mark.parametrize(
-    ("username", "municipality", "group"),
-    [
-        ("naestved", "370", settings.PROGRAMME_LEADER_GROUP),
-        ("hoersholm", "223", settings.PROGRAMME_LEADER_GROUP),
-        ("kombit", None, settings.KOMBIT_STAFF_GROUP),
-    ],
-)
-def test_demo_logins_authenticate_with_their_municipality_and_group(username, municipality, group):
+def test_demo_logins_authenticate_with_their_municipality_and_group():
     call_command("load_demo", stdout=StringIO())
+    expected = {
+        "naestved": ("370", settings.PROGRAMME_LEADER_GROUP),
+        "hoersholm": ("223", settings.PROGRAMME_LEADER_GROUP),
+        "kombit": (None, settings.KOMBIT_STAFF_GROUP),
+    }
 
-    user = authenticate(username=username, password=username)
-
-    assert user is not None
-    assert (user.municipality.code if user.municipality else None) == municipality
-    assert list(user.groups.values_list("name", flat=True)) == [group]
-    assert not user.is_superuser
-
-
-def test_demo_admin_is_a_superuser_without_municipality():
-    call_command("load_demo", stdout=StringIO())
-
+    for username, (municipality, group) in expected.items():
+        user = authenticate(username=username, password=username)
+        assert user is not None, username
+        assert (user.municipality.code if user.municipality else None) == municipality
+        assert list(user.groups.values_list("name", flat=True)) == [group]
+        assert not user.is_superuser
     admin = authenticate(username="admin", password="admin")
-
     assert admin.is_superuser and admin.is_staff
     assert admin.municipality is None
+
+
+def test_the_demo_kombit_login_may_read_the_admin_but_not_change_the_catalogue(client):
+    call_command("load_demo", stdout=StringIO())
+    client.login(username="kombit", password="kombit")
+
+    assert client.get("/admin/portfolio/project/").status_code == 200
+    assert client.get("/admin/portfolio/project/add/").status_code == 403
 
 
 def test_a_changed_demo_password_survives_a_second_load_demo():
