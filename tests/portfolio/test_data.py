@@ -165,6 +165,26 @@ def test_the_two_worked_examples_have_their_text_in_full():
     assert leader.competencies.startswith("Planlægning, tidsstyring, ledelse")
 
 
+def test_the_facts_hold_only_the_sourced_interface_codes():
+    load_facts()
+
+    assert set(Interface.objects.values_list("code", flat=True)) == {
+        "SF1511",
+        "SF1512",
+        "SF1514",
+        "SF1515",
+        "SF1500",
+        "SF1510",
+        "SF1470",
+        "SF1490",
+        "SF1461",
+        "SF2900",
+        "SF1520",
+        "SF1530",
+        "SF1600",
+    }
+
+
 def test_the_2018_webinars_are_at_copenhagen_times():
     load_facts()
 
@@ -227,6 +247,12 @@ def test_load_demo_gives_both_demo_municipalities_every_colour(code):
     assert all(counts[colour] > 0 for colour in ("grey", "green", "yellow", "red")), counts
     mine = MunicipalityTask.objects.filter(municipality__code=code)
     assert mine.filter(state=State.DONE).exists()
+
+
+def test_load_demo_adds_coming_events():
+    call_command("load_demo", stdout=StringIO())
+
+    assert Event.objects.filter(starts_at__gt=timezone.now()).count() >= 2
 
 
 def test_load_demo_leaves_stale_red_and_yellow_tasks_to_escalate():
