@@ -12,6 +12,12 @@ MUNICIPALITY_CODE_RE = r"^[0-9]{3}$"
 INTERFACE_CODE_RE = r"^SF[0-9]{4}$"
 
 
+class MunicipalityManager(models.Manager):
+    def get_by_natural_key(self, code):
+        """Fixtures refer to a municipality by its code, which is stable across databases."""
+        return self.get(code=code)
+
+
 class Municipality(models.Model):
     code = models.CharField(
         _("code"),
@@ -21,6 +27,8 @@ class Municipality(models.Model):
     )
     name = models.CharField(_("name"), max_length=100, unique=True)
     region = models.CharField(_("region"), max_length=50, blank=True)
+
+    objects = MunicipalityManager()
 
     class Meta:
         ordering = ["name"]
@@ -34,6 +42,9 @@ class Municipality(models.Model):
 
     def __str__(self):
         return self.name
+
+    def natural_key(self):
+        return (self.code,)
 
 
 class User(AbstractUser):
@@ -183,7 +194,10 @@ class Project(models.Model):
         verbose_name_plural = _("projects")
         constraints = [
             models.CheckConstraint(
-                condition=Q(rollout="waves", rollout_waves__gte=1) | ~Q(rollout="waves"),
+                # isnull=False: a CHECK passes when it evaluates to NULL, so `NULL >= 1` alone
+                # would let a rollout in waves without a count through.
+                condition=Q(rollout="waves", rollout_waves__isnull=False, rollout_waves__gte=1)
+                | ~Q(rollout="waves"),
                 name="project_waves_need_count",
                 violation_error_message=_("A rollout in waves needs the number of waves."),
             ),
