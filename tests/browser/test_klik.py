@@ -2,20 +2,16 @@
 
 import openpyxl
 import pytest
-from django.conf import settings
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from klik.models import Colour
-from tests.factories import MunicipalityFactory, PersonFactory, ProgrammeLeaderFactory
+from tests.factories import PersonFactory, ProgrammeLeaderFactory
 from tests.klik.conftest import publish
 
 
 @pytest.fixture
-def leader_with_tasks(transactional_db):
+def leader_with_tasks(naestved):
     """Næstved's programme leader (password "pw"), 3 red, 2 yellow and 2 green tasks."""
-    Group.objects.get_or_create(name=settings.PROGRAMME_LEADER_GROUP)
-    naestved = MunicipalityFactory(code="370", name="Næstved")
     leader = ProgrammeLeaderFactory(username="naestved-browser", municipality=naestved)
     tasks = {
         c: [publish(c, naestved, title=f"{c} opgave {n}") for n in range(n_)]
@@ -35,6 +31,7 @@ def log_in(page, live_server, username):
 
 
 @pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_programme_leader_filters_red_exports_and_fixes_a_yellow_task(
     page, live_server, leader_with_tasks, tmp_path
 ):
