@@ -94,7 +94,12 @@ class _Styled:
         return cell
 
     def text(self, value):
-        return text_cell(self.sheet, value) if value else None
+        # Plain values let openpyxl reuse one cell object; only risky text needs its own.
+        if not value:
+            return None
+        if value.startswith(FORMULA_STARTS) or ILLEGAL_CHARACTERS_RE.search(value):
+            return text_cell(self.sheet, value)
+        return value
 
 
 def export_rows(queryset):
