@@ -30,6 +30,23 @@ def person_choices(municipality_task):
     )
 
 
+def refreshed_data(form, municipality_task):
+    """The submitted data moved onto the task as it is now: the fields this user changed keep
+    their values, the others show the current ones, and the version is the current one."""
+    current = MunicipalityTaskForm(municipality_task=municipality_task)
+    data = form.data.copy()
+    for name in EDITABLE_FIELDS:
+        value = current.initial[name]
+        shown = "" if value is None else str(value)
+        if name not in form.changed_data:
+            data.pop(name, None)
+            if name != "needs_help" or value:
+                data[name] = shown
+        data[form.add_initial_prefix(name)] = shown
+    data["version"] = str(municipality_task.version)
+    return data
+
+
 def _person_label(person):
     if person.holds_needed_role:
         return f"{person.name} ({HOLDS_NEEDED_ROLE})"
@@ -53,6 +70,10 @@ class MunicipalityTaskForm(forms.Form):
             self.fields[name].label_from_instance = _person_label
             self.fields[name].empty_label = _("– nobody yet –")
         self.fields["note"].widget.attrs["rows"] = 4
+        # The values the user started from travel with the form, so a refused save can tell
+        # what this user changed from what someone else changed in the meantime.
+        for name in EDITABLE_FIELDS:
+            self.fields[name].show_hidden_initial = True
         dkfds_widgets(self)
 
 

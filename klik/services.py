@@ -42,7 +42,8 @@ EDITABLE_FIELDS = ("state", "responsible", "executor", "needs_help", "note")
 NOT_YOUR_MUNICIPALITY = _("Only users of the task's municipality can change it.")
 STALE_VERSION = _(
     "Someone saved this task after you opened it, so your changes were not saved. "
-    "Check what changed below, then save again if your changes still apply."
+    "The form keeps what you changed and shows the rest as it is now; check what changed "
+    "below, then save again if your changes still apply."
 )
 
 

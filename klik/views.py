@@ -13,7 +13,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from .exports import task_workbook
 from .filters import KlikFilterSet
-from .forms import MunicipalityTaskForm
+from .forms import MunicipalityTaskForm, refreshed_data
 from .models import Colour, MunicipalityTask
 from .services import StaleVersionError, municipality_task_update
 from .tables import DEFAULT_PER_PAGE, BoundedPaginator, TaskTable
@@ -156,7 +156,7 @@ class TaskDetailView(DetailView):
             except StaleVersionError as error:
                 stale = error.changes
                 form = MunicipalityTaskForm(
-                    refreshed_post(request.POST, self.object), municipality_task=self.object
+                    refreshed_data(form, self.object), municipality_task=self.object
                 )
                 form.add_error(None, str(error))
             except ValidationError as error:
@@ -165,10 +165,3 @@ class TaskDetailView(DetailView):
                 messages.success(request, SAVED)
                 return redirect(self.object)
         return self.render_to_response(self.get_context_data(form=form, stale_changes=stale))
-
-
-def refreshed_post(data, municipality_task):
-    """The user's submitted values, now against the task's current version."""
-    data = data.copy()
-    data["version"] = str(municipality_task.version)
-    return data

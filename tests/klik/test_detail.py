@@ -25,6 +25,9 @@ def form_data(mt, **changes):
         "executor": mt.executor_id or "",
         "note": mt.note,
     }
+    # What the browser sends back: the hidden copies of the values the form was loaded with.
+    data.update({f"initial-{k}": v for k, v in data.items() if k != "version"})
+    data["initial-needs_help"] = str(mt.needs_help)
     if mt.needs_help:
         data["needs_help"] = "on"
     data.update(changes)
@@ -141,9 +144,15 @@ def test_a_stale_edit_is_refused_and_nothing_is_overwritten(
     mt.refresh_from_db()
     assert (mt.note, mt.state, mt.version) == ("Først", State.BLOCKED, 1)
     assert MunicipalityTaskChange.objects.filter(new_value="Bagefter").count() == 0
-    # The refused form keeps the user's text and now carries the current version.
+    # The refused form keeps what this user changed, shows the rest as it is now, and carries
+    # the current version, so saving again does not undo the other user's change.
     form = response.context["form"]
     assert form["note"].value() == "Bagefter" and form["version"].value() == "1"
+    assert form["state"].value() == State.BLOCKED
+    again = leader_client.post(f"/klik/{mt.pk}/", form.data)
+    assert again.status_code == 302
+    mt.refresh_from_db()
+    assert (mt.note, mt.state, mt.version) == ("Bagefter", State.BLOCKED, 2)
 
 
 def test_a_person_of_another_municipality_is_refused(leader_client, hoersholm, make_task):
