@@ -15,6 +15,12 @@ MUNICIPALITY_CODE_RE = r"^[0-9]{3}$"
 INTERFACE_CODE_RE = r"^SF[0-9]{4}$"
 
 
+class MunicipalityManager(models.Manager):
+    def get_by_natural_key(self, code):
+        """Fixtures refer to a municipality by its code, which is stable across databases."""
+        return self.get(code=code)
+
+
 class Municipality(models.Model):
     code = models.CharField(
         _("code"),
@@ -24,6 +30,8 @@ class Municipality(models.Model):
     )
     name = models.CharField(_("name"), max_length=100, unique=True)
     region = models.CharField(_("region"), max_length=50, blank=True)
+
+    objects = MunicipalityManager()
 
     class Meta:
         ordering = ["name"]
@@ -37,6 +45,9 @@ class Municipality(models.Model):
 
     def __str__(self):
         return self.name
+
+    def natural_key(self):
+        return (self.code,)
 
 
 class User(AbstractUser):

@@ -1,0 +1,22 @@
+"""The deck's facts: what load_facts needs besides Django's loaddata."""
+
+from klik.models import Task
+from klik.services import municipality_tasks_ensure
+from rollegalleri.models import Role
+
+from .models import Event, Interface, Project, SupportSystem
+from .services import municipalities_load
+
+__all__ = ["catalogue_is_empty", "municipalities_load", "municipality_tasks_ensure_all"]
+
+CATALOGUE_MODELS = (SupportSystem, Interface, Project, Event, Role, Task)
+
+
+def catalogue_is_empty() -> bool:
+    """True when no catalogue row exists, so the fixture's fixed keys collide with nothing."""
+    return not any(model.objects.exists() for model in CATALOGUE_MODELS)
+
+
+def municipality_tasks_ensure_all() -> int:
+    """Give every municipality its copy of every task; returns how many copies were made."""
+    return sum(municipality_tasks_ensure(task=task) for task in Task.objects.only("pk"))

@@ -1,0 +1,117 @@
+"""Admin for the role gallery: roles, project roles, persons and their role assignments."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.models import Municipality
+
+from .models import Person, ProjectRole, Role, RoleAssignment
+
+
+class MunicipalityScopedAdmin(admin.ModelAdmin):
+    """Non-superusers see only the rows `visible_to` them, in lists, forms and autocompletes."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.visible_to(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Choices too: a municipal user cannot pick another municipality or its persons.
+        user = request.user
+        related = db_field.related_model
+        if not user.is_superuser:
+            if related is Municipality:
+                kwargs["queryset"] = Municipality.objects.filter(pk=user.municipality_id)
+            elif hasattr(related._default_manager, "visible_to"):
+                kwargs["queryset"] = related._default_manager.visible_to(user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CurrentListFilter(admin.SimpleListFilter):
+    """Current (not ended) or ended assignments."""
+
+    title = _("current")
+    parameter_name = "current"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Current")), ("no", _("Ended"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(ended_on__isnull=True)
+        if self.value() == "no":
+            return queryset.filter(ended_on__isnull=False)
+        return queryset
+
+
+class ProjectRoleByRoleInline(admin.TabularInline):
+    """The projects that need a role, edited on the role."""
+
+    model = ProjectRole
+    fields = ("project", "required", "note")
+    autocomplete_fields = ("project",)
+    extra = 0
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ("name", "category", "position", "platform", "headline")
+    list_editable = ("position",)
+    list_filter = ("category", "platform", "support_systems")
+    search_fields = ("name", "slug", "headline", "responsibility", "tasks", "competencies")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("support_systems",)
+    inlines = (ProjectRoleByRoleInline,)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "category", "position", "platform", "headline")}),
+        (_("Description"), {"fields": ("responsibility", "tasks", "competencies")}),
+        (_("Support systems"), {"fields": ("support_systems",)}),
+    )
+
+
+@admin.register(ProjectRole)
+class ProjectRoleAdmin(admin.ModelAdmin):
+    list_display = ("project", "role", "required", "note")
+    list_filter = ("required", "project", "role__category")
+    list_select_related = ("project", "role")
+    search_fields = ("project__short_name", "project__name", "role__name", "note")
+    autocomplete_fields = ("project", "role")
+
+
+class AssignmentByPersonInline(admin.TabularInline):
+    """The roles a person holds, edited on the person."""
+
+    model = RoleAssignment
+    fields = ("role", "project", "started_on", "ended_on")
+    autocomplete_fields = ("role", "project")
+    extra = 0
+
+
+@admin.register(Person)
+class PersonAdmin(MunicipalityScopedAdmin):
+    list_display = ("name", "municipality", "email", "job_title", "department", "retired_on")
+    list_filter = ("municipality", ("retired_on", admin.EmptyFieldListFilter))
+    list_select_related = ("municipality",)
+    search_fields = ("name", "email", "job_title", "department", "municipality__name")
+    autocomplete_fields = ("municipality",)
+    inlines = (AssignmentByPersonInline,)
+    show_full_result_count = False
+    list_per_page = 50
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(MunicipalityScopedAdmin):
+    list_display = ("person", "municipality", "role", "project", "started_on", "ended_on")
+    list_filter = (CurrentListFilter, "role__category", "role", "project")
+    list_select_related = ("person__municipality", "role", "project")
+    search_fields = ("person__name", "person__email", "role__name", "project__short_name")
+    autocomplete_fields = ("person", "role", "project")
+    date_hierarchy = "started_on"
+    show_full_result_count = False
+    list_per_page = 50
+
+    @admin.display(description=_("municipality"), ordering="person__municipality__name")
+    def municipality(self, assignment):
+        return assignment.person.municipality

@@ -1,0 +1,124 @@
+"""Django admin as KOMBIT's admins use it: every page opens, the user admin knows municipalities."""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from klik.models import MunicipalityTaskChange
+from portfolio.models import Material, User
+from tests.factories import (
+    EventFactory,
+    InterfaceUsageFactory,
+    PersonFactory,
+    ProjectRoleFactory,
+    RoleAssignmentFactory,
+    municipality_task,
+)
+
+MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
+MODEL_IDS = [model._meta.label for model in MODELS]
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def catalogue(naestved, hoersholm, leader):
+    """One row of every model the admin shows, linked the way real data is."""
+    usage = InterfaceUsageFactory()
+    Material.objects.create(
+        support_system=usage.interface.support_system, title="Vejledning", url="https://x.dk/v"
+    )
+    EventFactory(project=usage.project, support_system=usage.interface.support_system)
+    project_role = ProjectRoleFactory(project=usage.project)
+    person = PersonFactory(municipality=naestved)
+    RoleAssignmentFactory(person=person, role=project_role.role, project=usage.project)
+    mt = municipality_task(naestved, project=usage.project, deadline=datetime.date(2026, 9, 1))
+    mt.responsible = person
+    mt.save()
+    MunicipalityTaskChange.objects.create(
+        municipality_task=mt, changed_by=leader, field="state", old_value="", new_value="done"
+    )
+
+
+@pytest.mark.parametrize("model", MODELS, ids=MODEL_IDS)
+def test_every_admin_changelist_opens_for_the_superuser(admin_client, catalogue, model):
+    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS, ids=MODEL_IDS)
+def test_every_admin_changelist_search_opens_for_the_superuser(admin_client, catalogue, model):
+    response = admin_client.get(admin_url(model, "changelist"), {"q": "Næstved 370"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS, ids=MODEL_IDS)
+def test_every_admin_add_page_opens_for_the_superuser(admin_client, catalogue, model):
+    expected = 403 if model is MunicipalityTaskChange else 200
+    assert admin_client.get(admin_url(model, "add")).status_code == expected
+
+
+@pytest.mark.parametrize("model", MODELS, ids=MODEL_IDS)
+def test_every_admin_change_page_opens_for_the_superuser(admin_client, catalogue, model):
+    obj = model._default_manager.order_by("pk").first()
+    response = admin_client.get(admin_url(model, "change", obj.pk))
+    assert response.status_code == 200
+    assert response.context["original"] == obj
+
+
+def test_task_history_is_read_only_in_the_admin(admin_client, catalogue):
+    change = MunicipalityTaskChange.objects.get()
+    url = admin_url(MunicipalityTaskChange, "change", change.pk)
+    admin_client.post(url, {"field": "note", "old_value": "x", "new_value": "y"})
+    change.refresh_from_db()
+    assert (change.field, change.new_value) == ("state", "done")
+    assert admin_client.get(admin_url(MunicipalityTaskChange, "delete", change.pk)).status_code == (
+        403
+    )
+
+
+def test_admin_header_is_in_danish(admin_client):
+    response = admin_client.get(reverse("admin:index"))
+    assert "KOMBIT-programleder – administration" in response.content.decode()
+
+
+def test_user_admin_shows_and_filters_by_municipality(admin_client, leader, other_leader):
+    url = admin_url(User, "changelist")
+    response = admin_client.get(url, {"municipality__id__exact": leader.municipality_id})
+    usernames = [user.username for user in response.context["cl"].result_list]
+    assert usernames == ["naestved"]
+    assert "Næstved" in response.content.decode()
+
+
+def test_user_admin_sets_a_users_municipality(admin_client, leader, hoersholm):
+    data = {
+        "username": "naestved",
+        "first_name": "",
+        "last_name": "",
+        "email": "",
+        "municipality": hoersholm.pk,
+        "is_active": "on",
+        "groups": list(leader.groups.values_list("pk", flat=True)),
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "10:00:00",
+    }
+    response = admin_client.post(admin_url(User, "change", leader.pk), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    leader.refresh_from_db()
+    assert leader.municipality == hoersholm
+
+
+def test_user_admin_adds_a_user_with_a_municipality(admin_client, naestved):
+    data = {
+        "username": "ny",
+        "password1": "en-lang-adgangskode-42",
+        "password2": "en-lang-adgangskode-42",
+        "usable_password": "true",
+        "municipality": naestved.pk,
+    }
+    response = admin_client.post(admin_url(User, "add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert User.objects.get(username="ny").municipality == naestved

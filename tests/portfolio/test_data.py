@@ -1,0 +1,182 @@
+"""The shipped data: the deck's facts, the demo data and the benchmark data."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from klik.models import MunicipalityTask, Task
+from portfolio.models import Event, Interface, InterfaceUsage, Municipality, Project
+from rollegalleri.models import Role
+
+pytestmark = pytest.mark.django_db
+
+BBR_TASKS = [
+    "Klargør TAC liste og SPLUNK liste",
+    "Ryd op i BBR brugerne og deres rettigheder i BBR 1.8",
+    "Opret, navngiv og tildel jobfunktionsroller",
+    "Få BBR brugerne til at logge ind i BBR via central adgangsstyring",
+    "Luk ned for BBRs egen adgangsstyring",
+]
+
+
+def load_facts():
+    out = StringIO()
+    call_command("load_facts", stdout=out)
+    return out.getvalue()
+
+
+def test_load_facts_on_an_empty_database_loads_all_98_municipalities():
+    load_facts()
+
+    assert Municipality.objects.count() == 98
+    assert Municipality.objects.get(code="370").name == "Næstved"
+    assert Municipality.objects.get(code="223").name == "Hørsholm"
+
+
+def test_sf1511_lists_the_projects_of_the_deck_with_their_state():
+    load_facts()
+
+    usages = {
+        u.project.short_name: u.when_label
+        for u in InterfaceUsage.objects.filter(interface__code="SF1511").select_related("project")
+    }
+
+    assert usages == {
+        "DAR": "gennemført",
+        "BBR": "i gang",
+        "FLIS": "i gang",
+        "KSD": "2019",
+        "KY": "2019",
+        "SAPA": "2019",
+        "Valg": "2019",
+        "DUBU": "2019",
+        "AULA": "2019",
+        "SPK": "ny",
+    }
+
+
+def test_the_other_adgangsstyring_interfaces_have_the_decks_users():
+    load_facts()
+
+    def users(code):
+        return set(
+            InterfaceUsage.objects.filter(interface__code=code).values_list(
+                "project__short_name", "planned_year"
+            )
+        )
+
+    assert users("SF1514") == {("DUBU", 2019)}
+    assert users("SF1515") == {("Valg", 2019), ("DUBU", 2019)}
+    assert users("SF1512") == {("Valg", 2019)}
+    adgangsstyring = Interface.objects.filter(support_system__slug="sts-adgangsstyring")
+    assert set(adgangsstyring.values_list("code", flat=True)) == {
+        "SF1511",
+        "SF1512",
+        "SF1514",
+        "SF1515",
+    }
+
+
+def test_projects_carry_the_decks_pilot_and_rollout_facts():
+    load_facts()
+
+    valg = Project.objects.get(slug="valg")
+    assert valg.rollout == Project.Rollout.WAVES
+    assert valg.rollout_waves == 3
+    assert set(valg.pilot_municipalities.values_list("code", flat=True)) == {
+        "101",
+        "766",
+        "820",
+        "580",
+        "329",
+    }
+    dubu = Project.objects.get(slug="dubu")
+    assert set(dubu.pilot_municipalities.values_list("name", flat=True)) == {
+        "Vordingborg",
+        "Næstved",
+        "Skanderborg",
+    }
+    bbr = Project.objects.get(slug="bbr")
+    assert bbr.rollout == Project.Rollout.MUNICIPALITY_DECIDES
+    assert str(bbr.go_live_on) == "2018-11-01"
+    assert Project.objects.get(slug="dar").rollout == Project.Rollout.BIG_BANG
+
+
+def test_every_bbr_task_has_one_copy_in_each_of_the_98_municipalities():
+    load_facts()
+
+    tasks = Task.objects.filter(project__slug="bbr")
+    assert sorted(tasks.values_list("title", flat=True)) == sorted(BBR_TASKS)
+    for task in tasks:
+        assert task.municipality_tasks.count() == 98
+        assert str(task.published_on) == "2018-04-30"
+        assert str(task.deadline) == "2018-11-01"
+        assert task.support_system.slug == "sts-adgangsstyring"
+        assert list(task.interfaces.values_list("code", flat=True)) == ["SF1511"]
+
+
+def test_the_two_programme_tasks_belong_to_no_project():
+    load_facts()
+
+    programme = Task.objects.filter(kind=Task.Kind.PROGRAMME)
+    assert programme.count() == 2
+    assert not programme.filter(project__isnull=False).exists()
+    assert MunicipalityTask.objects.filter(task__in=programme).count() == 2 * 98
+
+
+def test_the_gallery_has_its_roles_in_three_categories_in_deck_order():
+    load_facts()
+
+    def names(category):
+        return list(Role.objects.filter(category=category).values_list("name", flat=True))
+
+    assert Role.objects.count() == 22
+    assert names(Role.Category.ORGANISATIONAL)[:2] == ["Gevinstejer", "Faglig chef"]
+    assert names(Role.Category.PROJECT) == [
+        "Projektejer",
+        "Projektleder",
+        "KOMBIT-programleder",
+        "STS-projektleder",
+    ]
+    technical = names(Role.Category.TECHNICAL)
+    assert len(technical) == 12
+    assert technical.count("Organisationsadministrator (STS)") == 1
+    assert Role.objects.get(name="FK-ansvarlig (SP)").platform == Role.Platform.SP
+    assert Role.objects.get(name="Rolleadministrator (STS)").platform == Role.Platform.STS
+
+
+def test_the_two_worked_examples_have_their_text_in_full():
+    load_facts()
+
+    support = Role.objects.get(slug="supportberettiget-bruger")
+    assert support.headline == "Fejl bliver identificeret, rapporteret og rettet"
+    assert support.responsibility.startswith("Rollen har ansvaret for at fejl bliver opdaget")
+    assert support.tasks.endswith("kvalitetssikrer gennemførte fejlrettelser (lukker fejl).")
+    assert support.competencies.endswith("Kan teste og kvalitetssikre fejlrettelser.")
+    leader = Role.objects.get(slug="projektleder")
+    assert leader.headline == "Styring, fremdrift, overblik, leverancer og resultater"
+    assert "tovholder på KLIK" in leader.tasks
+    assert leader.competencies.startswith("Planlægning, tidsstyring, ledelse")
+
+
+def test_the_2018_webinars_are_at_copenhagen_times():
+    load_facts()
+
+    webinars = Event.objects.filter(kind=Event.Kind.WEBINAR)
+    starts = [timezone.localtime(e.starts_at).strftime("%d/%m %H") for e in webinars]
+    assert starts == ["07/06 10", "13/06 14", "20/06 10", "25/06 14"]
+    assert Event.objects.count() == 6
+
+
+def test_load_facts_twice_duplicates_nothing_and_keeps_admin_edits():
+    load_facts()
+    Project.objects.filter(slug="bbr").update(klik_note="Rettet i admin")
+    counts = {m: m.objects.count() for m in (Project, Task, MunicipalityTask, Role, Event)}
+
+    output = load_facts()
+
+    assert "not loaded" in output
+    assert {m: m.objects.count() for m in counts} == counts
+    assert Project.objects.get(slug="bbr").klik_note == "Rettet i admin"
