@@ -59,8 +59,10 @@ class OverviewFilter(django_filters.FilterSet):
 
     def value(self, name):
         """The valid value of filter `name`, or None (empty list for `status`)."""
-        self.is_valid()
         default = [] if name == "status" else None
+        if not self.is_bound:
+            return default
+        self.is_valid()
         return self.form.cleaned_data.get(name) or default
 
     def tasks(self, user, today):

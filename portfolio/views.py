@@ -147,7 +147,9 @@ class OverviewView(FilterMessagesMixin, FilterView):
             statuses=statuses,
             support_systems=SupportSystem.objects.all(),
             chosen_municipality=f.value("municipality"),
-            is_filtered=bool(f.form.cleaned_data and any(f.form.cleaned_data.values())),
+            chosen_support_system=support_system,
+            chosen_phase=f.value("phase"),
+            is_filtered=any(f.value(name) for name in f.filters),
         )
         return context
 
