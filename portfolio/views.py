@@ -21,7 +21,7 @@ from . import charts
 from .filters import OverviewFilter
 from .models import Event, Interface, Project, SupportSystem
 
-ESCALATION_ROWS = 20
+ESCALATION_ROWS = 10
 MATRIX_ROWS = 20
 DASHBOARD_EVENTS = 3
 
@@ -58,6 +58,7 @@ class DashboardView(TemplateView):
             escalate=list(escalate[:ESCALATION_ROWS]),
             escalate_count=escalate.count(),
             escalation_days=settings.KLIK_ESCALATION_DAYS,
+            red_yellow=[Colour.RED.value, Colour.YELLOW.value],
             unstaffed_count=(
                 ProjectRole.objects.unstaffed_for(municipality).count() if municipality else None
             ),
