@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import icalendar
@@ -19,7 +20,7 @@ from rollegalleri.models import ProjectRole
 
 from . import charts
 from .filters import OverviewFilter
-from .models import Event, Interface, Project, SupportSystem
+from .models import INTERFACE_CODE_RE, Event, Interface, Project, SupportSystem
 
 ESCALATION_ROWS = 10
 MATRIX_ROWS = 20
@@ -265,6 +266,8 @@ class InterfaceView(DetailView):
 
     def get(self, request, *args, **kwargs):
         code = kwargs["code"]
+        if not re.fullmatch(INTERFACE_CODE_RE, code.upper()):
+            raise Http404  # also keeps bytes such as NUL away from the database
         if code != code.upper():
             interface = get_object_or_404(Interface, code=code.upper())
             return redirect(interface, permanent=True)
