@@ -289,6 +289,6 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
             make(naestved, colour, project=project, updated_days_ago=30)
     client.force_login(request.getfixturevalue(who))
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         response = client.get("/")
     assert response.status_code == 200

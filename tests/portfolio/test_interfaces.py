@@ -78,7 +78,7 @@ def test_the_interface_pages_run_a_fixed_number_of_queries(
         InterfaceUsageFactory(interface=sf1511)
         TaskFactory(support_system=sf1511.support_system).interfaces.add(sf1511)
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(5):
         assert leader_client.get("/snitflader/").status_code == 200
     with django_assert_max_num_queries(6):
         assert leader_client.get("/snitflader/SF1511/").status_code == 200

@@ -170,6 +170,6 @@ def test_the_support_system_page_runs_a_fixed_number_of_queries(
             InterfaceUsageFactory(interface=interface, project=project)
             TaskFactory(project=project, support_system=system).interfaces.add(interface)
 
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         response = leader_client.get("/overblik/sts-x/")
     assert response.status_code == 200
