@@ -227,7 +227,7 @@ def test_the_escalation_list_only_shows_the_users_municipality(naestved, hoersho
 
 def month_cells(doc, month, kind):
     row = doc.xpath(f'//tr[@data-month="{month:%Y-%m}"][@data-kind="{kind}"]')[0]
-    return {td.get("data-colour"): int(td.text) for td in row.xpath("./td[@data-colour]")}
+    return {td.get("data-segment"): int(td.text) for td in row.xpath("./td[@data-segment]")}
 
 
 def test_the_chart_counts_tasks_starting_and_due_per_month_by_colour(naestved, leader_client):
