@@ -18,6 +18,7 @@ from tests.factories import (
     SupportSystemFactory,
     TaskFactory,
 )
+from tests.portfolio.test_dashboard import klik_list_available
 from tests.portfolio.test_support_system import has_class, page
 
 DAY = datetime.timedelta(days=1)
@@ -141,6 +142,29 @@ def test_colour_filter_agrees_with_the_klik_list_for_the_same_user(infra, leader
     )
     assert listed.count() == 2
     assert set(listed.values_list("municipality_id", flat=True)) == {leader.municipality_id}
+
+
+@pytest.mark.skipif(not klik_list_available(), reason="the /klik/ list (issue 3) is not merged")
+@pytest.mark.parametrize("who", ["leader", "kombit"])
+def test_each_overview_count_equals_what_the_klik_list_shows_for_its_link(
+    infra, who, client, request
+):
+    client.force_login(request.getfixturevalue(who))
+    doc = page(client, "/overblik/?status=red&status=yellow")
+
+    links = [
+        (int(a.get("data-count")), a.get("href"))
+        for a in doc.xpath("//tr[@data-project]//a[@data-colour]")
+    ]
+    assert links
+    for count, link in links:
+        colour = parse_qs(urlsplit(link).query)["status"][0]
+        listed = page(client, link)
+        facet = listed.xpath(
+            f"//a[{has_class('klik-facet')}][@data-colour='{colour}']"
+            f"//span[{has_class('klik-facet-count')}]"
+        )[0]
+        assert int(facet.text) == count, link
 
 
 def test_support_system_filter_narrows_projects_and_blocks(infra, leader_client):
