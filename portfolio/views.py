@@ -25,6 +25,7 @@ from .models import INTERFACE_CODE_RE, Event, Interface, Project, SupportSystem
 ESCALATION_ROWS = 10
 MATRIX_ROWS = 20
 DASHBOARD_EVENTS = 3
+PROGRAMME_COLUMN = "-"
 
 
 def colour_cells(row, colours=Colour.values):
@@ -80,7 +81,8 @@ def worst_matrix(tasks):
     )
     rows, projects = {}, {}
     for cell in cells:
-        slug = cell["task__project__slug"] or ""
+        # Programme tasks have no project, and /klik/ has no filter for that: PROGRAMME_COLUMN.
+        slug = cell["task__project__slug"] or PROGRAMME_COLUMN
         projects[slug] = cell["task__project__short_name"] or _("Programme")
         row = rows.setdefault(
             cell["municipality__code"],

@@ -330,6 +330,20 @@ def test_each_matrix_cell_links_to_the_list_for_that_municipality_and_project(
     assert {"status": ["red"], "municipality": ["147"], "project": ["bbr"]} in queries
 
 
+def test_programme_tasks_have_their_own_column_without_a_link(nation, kombit_client):
+    """/klik/ cannot filter to tasks without a project, so that count links nowhere."""
+    make(MunicipalityFactory(code="101"), Colour.RED, project=None)
+
+    doc = page(kombit_client, "/")
+
+    headers = [th.text_content() for th in doc.xpath("//tr[th='Kommune']/th")]
+    column = headers.index("Program")
+    cell = doc.xpath("//tr[@data-municipality='101']/*")[column]
+    assert "1" in cell.text_content()
+    assert cell.xpath(".//span[contains(@class, 'matrix-count')]")
+    assert not cell.xpath(".//a")
+
+
 def test_municipal_users_do_not_see_the_municipality_table(nation, leader_client):
     doc = page(leader_client, "/")
 
