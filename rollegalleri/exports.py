@@ -7,6 +7,7 @@ run as a formula stays text, and characters XML cannot hold are dropped.
 import datetime
 from io import BytesIO
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -24,6 +25,8 @@ def clean_text(value: str) -> str:
 
 def text_cell(sheet, value, **style):
     """A write-only cell; formula-like text is stored as a plain string, never a formula."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str):
         value = clean_text(value)
     cell = WriteOnlyCell(sheet, value=value)

@@ -15,7 +15,7 @@ class StaffingFilter(filters.FilterSet):
 
     project = filters.ModelMultipleChoiceFilter(
         label=_("Project"),
-        field_name="project",
+        field_name="project__slug",
         to_field_name="slug",
         queryset=Project.objects.filter(project_roles__isnull=False).distinct(),
         widget=forms.CheckboxSelectMultiple,
@@ -57,6 +57,10 @@ class PersonFilter(filters.FilterSet):
         model = Person
         fields = ["q", "include_retired"]
         form = FilterForm
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Always bound, so a first visit without a query string hides retired persons too.
+        super().__init__(data if data is not None else {}, *args, **kwargs)
 
     def filter_include_retired(self, queryset, name, value):
         """Retired persons only when asked for."""

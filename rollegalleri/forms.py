@@ -18,7 +18,7 @@ class DkfdsMixin:
             widget = field.widget
             if isinstance(widget, forms.Select):
                 widget.attrs.setdefault("class", "form-select")
-            elif isinstance(widget, forms.Input) and widget.input_type != "checkbox":
+            elif isinstance(widget, forms.widgets.Input) and widget.input_type != "checkbox":
                 widget.attrs.setdefault("class", "form-input")
 
 
