@@ -1,8 +1,11 @@
 """Pages of the role gallery: the catalogue, staffing, and persons with their roles."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import slug_re
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -11,7 +14,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from portfolio.models import Municipality, Project
+from portfolio.models import MUNICIPALITY_CODE_RE, Municipality, Project
 
 from . import services
 from .exports import staffing_workbook
@@ -68,6 +71,11 @@ class RoleDetailView(DetailView):
         )
 
 
+def _by_slug(queryset, value):
+    """The row with slug `value`, or None; a malformed value never reaches the database."""
+    return queryset.filter(slug=value).first() if slug_re.match(value) else None
+
+
 def staffing_municipality(request):
     """The municipality whose matrix to show: the user's own, or for KOMBIT staff the one
     `?municipality=<code>` names (None: the national summary). Another municipality: 404."""
@@ -81,7 +89,9 @@ def staffing_municipality(request):
         raise PermissionDenied
     if not code:
         return None
-    municipality = Municipality.objects.filter(code=code).first()
+    municipality = None
+    if re.fullmatch(MUNICIPALITY_CODE_RE, code):
+        municipality = Municipality.objects.filter(code=code).first()
     if municipality is None:
         messages.error(request, _("There is no municipality with code “%s”.") % code[:10])
     return municipality
@@ -284,8 +294,8 @@ class RoleAssignmentCreateView(PersonMixin, FormView):
 
     def get_initial(self):
         initial = super().get_initial()
-        role = Role.objects.filter(slug=self.request.GET.get("role", "")).first()
-        project = Project.objects.filter(slug=self.request.GET.get("project", "")).first()
+        role = _by_slug(Role.objects.all(), self.request.GET.get("role", ""))
+        project = _by_slug(Project.objects.all(), self.request.GET.get("project", ""))
         return {**initial, "role": role, "project": project}
 
     def get_context_data(self, **kwargs):

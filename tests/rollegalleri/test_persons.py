@@ -214,6 +214,11 @@ def test_kombit_staff_see_persons_of_all_municipalities_read_only(kombit_client,
     assert not detail.xpath("//main//form") and not detail.xpath("//a[contains(@href, 'tildel')]")
 
 
+@pytest.mark.parametrize("query", ["q=%00", "municipality=%00", "municipality=x", "page=x"])
+def test_bad_person_list_queries_never_give_a_500(kombit_client, ane, query):
+    assert kombit_client.get(f"/roller/personer/?{query}").status_code in (200, 404)
+
+
 def test_kombit_staff_are_refused_every_write(kombit_client, ane):
     assignment = RoleAssignmentFactory(person=ane, role=RoleFactory())
     for path in [

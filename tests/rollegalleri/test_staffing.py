@@ -202,8 +202,9 @@ def test_kombit_staff_choose_a_municipality_and_see_its_matrix_read_only(
     assert not html.xpath("//a[contains(@href, '/roller/personer/ny/')]")
 
 
-def test_kombit_staff_naming_an_unknown_municipality_get_a_message(kombit_client, gallery):
-    response = kombit_client.get("/roller/bemanding/?municipality=999")
+@pytest.mark.parametrize("code", ["999", "%00", "abc", "3700"])
+def test_kombit_staff_naming_an_unknown_municipality_get_a_message(kombit_client, gallery, code):
+    response = kombit_client.get(f"/roller/bemanding/?municipality={code}")
     assert "Der findes ingen kommune med koden" in text(page(response))
 
 
