@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from rollegalleri.models import ProjectRole
@@ -20,6 +22,30 @@ from .models import (
 admin.site.site_header = _("KOMBIT programme leader – administration")
 admin.site.site_title = _("KOMBIT programme leader – administration")
 admin.site.index_title = _("Administration")
+
+
+class ConstraintCheckingInlineFormSet(BaseInlineFormSet):
+    """Checks every row against the model's constraints with its parent filled in.
+
+    Django leaves the inline foreign key out of a row's constraint validation, so a row
+    duplicating an existing one (project × role, person × role) passed the form and then
+    failed in the database with a 500. Here it gets the constraint's message instead.
+    """
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if self._should_delete_form(form) or not form.is_valid():
+                continue
+            if form.instance._state.adding and not form.has_changed():
+                continue  # an empty extra row
+            exclude = {
+                f.name for f in self.model._meta.concrete_fields if f.name not in form.fields
+            }
+            try:
+                form.instance.validate_constraints(exclude=exclude)
+            except ValidationError as error:
+                form.add_error(None, error)
 
 
 @admin.register(User)
@@ -49,6 +75,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 class InterfaceInline(admin.TabularInline):
     model = Interface
+    formset = ConstraintCheckingInlineFormSet
     fields = ("code", "name", "documentation_url")
     extra = 0
     show_change_link = True
@@ -56,6 +83,7 @@ class InterfaceInline(admin.TabularInline):
 
 class MaterialInline(admin.TabularInline):
     model = Material
+    formset = ConstraintCheckingInlineFormSet
     fields = ("title", "url")
     extra = 0
 
@@ -82,6 +110,7 @@ class UsageByInterfaceInline(admin.TabularInline):
     """The projects using an interface, edited on the interface."""
 
     model = InterfaceUsage
+    formset = ConstraintCheckingInlineFormSet
     fields = ("project", "state", "planned_year", "planned_on", "note")
     autocomplete_fields = ("project",)
     extra = 0
@@ -99,6 +128,7 @@ class InterfaceAdmin(admin.ModelAdmin):
 
 class ProjectRoleInline(admin.TabularInline):
     model = ProjectRole
+    formset = ConstraintCheckingInlineFormSet
     fields = ("role", "required", "note")
     autocomplete_fields = ("role",)
     extra = 0
@@ -108,6 +138,7 @@ class UsageByProjectInline(admin.TabularInline):
     """The interfaces a project uses, edited on the project."""
 
     model = InterfaceUsage
+    formset = ConstraintCheckingInlineFormSet
     fields = ("interface", "state", "planned_year", "planned_on", "note")
     autocomplete_fields = ("interface",)
     extra = 0

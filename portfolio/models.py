@@ -194,7 +194,10 @@ class Project(models.Model):
         verbose_name_plural = _("projects")
         constraints = [
             models.CheckConstraint(
-                condition=Q(rollout="waves", rollout_waves__gte=1) | ~Q(rollout="waves"),
+                # isnull=False: a CHECK passes when it evaluates to NULL, so `NULL >= 1` alone
+                # would let a rollout in waves without a count through.
+                condition=Q(rollout="waves", rollout_waves__isnull=False, rollout_waves__gte=1)
+                | ~Q(rollout="waves"),
                 name="project_waves_need_count",
                 violation_error_message=_("A rollout in waves needs the number of waves."),
             ),

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.admin import ConstraintCheckingInlineFormSet
 from portfolio.models import Municipality
 
 from .models import Person, ProjectRole, Role, RoleAssignment
@@ -50,6 +51,7 @@ class ProjectRoleByRoleInline(admin.TabularInline):
     """The projects that need a role, edited on the role."""
 
     model = ProjectRole
+    formset = ConstraintCheckingInlineFormSet
     fields = ("project", "required", "note")
     autocomplete_fields = ("project",)
     extra = 0
@@ -80,10 +82,33 @@ class ProjectRoleAdmin(admin.ModelAdmin):
     autocomplete_fields = ("project", "role")
 
 
+class AssignmentFormSet(ConstraintCheckingInlineFormSet):
+    """Also refuses two current rows of the same role and project in one submission."""
+
+    def clean(self):
+        super().clean()
+        constraints = {c.name: c for c in RoleAssignment._meta.constraints}
+        seen = set()
+        for form in self.forms:
+            if self._should_delete_form(form) or not form.is_valid() or not form.cleaned_data:
+                continue
+            assignment = form.instance
+            if assignment.ended_on is not None or assignment.role_id is None:
+                continue
+            key = (assignment.role_id, assignment.project_id)
+            if key in seen:
+                name = "assignment_unique_current_" + (
+                    "across_projects" if assignment.project_id is None else "for_project"
+                )
+                form.add_error(None, constraints[name].get_violation_error_message())
+            seen.add(key)
+
+
 class AssignmentByPersonInline(admin.TabularInline):
     """The roles a person holds, edited on the person."""
 
     model = RoleAssignment
+    formset = AssignmentFormSet
     fields = ("role", "project", "started_on", "ended_on")
     autocomplete_fields = ("role", "project")
     extra = 0

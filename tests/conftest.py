@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.utils import translation
 
 from tests.factories import (
     KombitStaffFactory,
@@ -69,3 +70,10 @@ def leader_client(client, leader):
 def kombit_client(client, kombit):
     client.force_login(kombit)
     return client
+
+
+@pytest.fixture
+def danish():
+    """Messages as the user reads them: validation texts rendered in Danish."""
+    with translation.override("da"):
+        yield

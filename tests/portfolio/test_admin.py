@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from klik.models import MunicipalityTaskChange
-from portfolio.models import Material, User
+from portfolio.models import InterfaceUsage, Material, Project, User
 from tests.factories import (
     EventFactory,
     InterfaceUsageFactory,
@@ -122,3 +122,42 @@ def test_user_admin_adds_a_user_with_a_municipality(admin_client, naestved):
     response = admin_client.post(admin_url(User, "add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert User.objects.get(username="ny").municipality == naestved
+
+
+def test_an_interface_the_project_already_uses_is_refused_on_the_project_form(admin_client, danish):
+    usage = InterfaceUsageFactory()
+    project = usage.project
+    data = {
+        "short_name": project.short_name,
+        "name": project.name,
+        "slug": project.slug,
+        "phase": project.phase,
+        "rollout": project.rollout,
+        "usages-TOTAL_FORMS": "1",
+        "usages-INITIAL_FORMS": "0",
+        "usages-0-interface": usage.interface.pk,
+        "usages-0-state": "new",
+        "project_roles-TOTAL_FORMS": "0",
+        "project_roles-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post(admin_url(Project, "change", project.pk), data)
+    assert response.status_code == 200
+    assert "Projektet bruger allerede denne snitflade." in response.content.decode()
+    assert InterfaceUsage.objects.count() == 1
+
+
+def test_a_project_in_waves_without_a_count_is_refused_in_the_admin(admin_client, danish):
+    data = {
+        "short_name": "AULA",
+        "slug": "aula",
+        "phase": Project.Phase.ROLLOUT,
+        "rollout": Project.Rollout.WAVES,
+        "usages-TOTAL_FORMS": "0",
+        "usages-INITIAL_FORMS": "0",
+        "project_roles-TOTAL_FORMS": "0",
+        "project_roles-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post(admin_url(Project, "add"), data)
+    assert response.status_code == 200
+    assert "En bølgevis udrulning skal have et antal bølger." in response.content.decode()
+    assert not Project.objects.exists()

@@ -1,14 +1,18 @@
 """The shipped data: the deck's facts, the demo data and the benchmark data."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.utils import timezone
 
-from klik.models import MunicipalityTask, Task
-from portfolio.models import Event, Interface, InterfaceUsage, Municipality, Project
-from rollegalleri.models import Role
+from klik.models import MunicipalityTask, State, Task
+from portfolio.models import Event, Interface, InterfaceUsage, Municipality, Project, User
+from rollegalleri.models import Person, ProjectRole, Role, RoleAssignment
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +184,169 @@ def test_load_facts_twice_duplicates_nothing_and_keeps_admin_edits():
     assert "not loaded" in output
     assert {m: m.objects.count() for m in counts} == counts
     assert Project.objects.get(slug="bbr").klik_note == "Rettet i admin"
+
+
+def all_counts():
+    return {m._meta.label: m.objects.count() for m in apps.get_models()}
+
+
+def test_load_demo_twice_changes_nothing():
+    call_command("load_demo", stdout=StringIO())
+    counts = all_counts()
+    copies = list(
+        MunicipalityTask.objects.order_by("pk").values_list(
+            "pk", "state", "responsible", "executor", "needs_help", "updated_at", "version"
+        )
+    )
+
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+
+    assert all_counts() == counts
+    assert (
+        list(
+            MunicipalityTask.objects.order_by("pk").values_list(
+                "pk", "state", "responsible", "executor", "needs_help", "updated_at", "version"
+            )
+        )
+        == copies
+    )
+    assert "0 tasks" in out.getvalue()
+
+
+@pytest.mark.parametrize("code", ["370", "223"])
+def test_load_demo_gives_both_demo_municipalities_every_colour(code):
+    call_command("load_demo", stdout=StringIO())
+
+    counts = (
+        MunicipalityTask.objects.filter(municipality__code=code)
+        .with_colour(timezone.localdate())
+        .colour_counts()
+    )
+
+    assert all(counts[colour] > 0 for colour in ("grey", "green", "yellow", "red")), counts
+    mine = MunicipalityTask.objects.filter(municipality__code=code)
+    assert mine.filter(state=State.DONE).exists()
+
+
+def test_load_demo_leaves_stale_red_and_yellow_tasks_to_escalate():
+    call_command("load_demo", stdout=StringIO())
+    today = timezone.localdate()
+    long_ago = timezone.now() - timedelta(days=20)
+
+    for code in ("370", "223"):
+        stale = (
+            MunicipalityTask.objects.filter(municipality__code=code, updated_at__lt=long_ago)
+            .with_colour(today)
+            .filter(colour__in=["red", "yellow"])
+        )
+        assert stale.exists()
+
+
+def test_load_demo_staffs_some_roles_and_leaves_required_roles_unstaffed():
+    call_command("load_demo", stdout=StringIO())
+    naestved = Municipality.objects.get(code="370")
+
+    mette = Person.objects.get(email="mette.lund@example.dk")
+    assert mette.assignments.count() == 2
+    shared = RoleAssignment.objects.filter(
+        role__slug="rolleadministrator-sts", person__municipality=naestved
+    )
+    assert shared.count() == 2
+    unstaffed = ProjectRole.objects.unstaffed_for(naestved)
+    assert unstaffed.filter(role__slug="projektejer").exists()
+    assert not unstaffed.filter(project__slug="bbr", role__slug="projektleder").exists()
+    assert not Person.objects.exclude(email__endswith="@example.dk").exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "municipality", "group"),
+    [
+        ("naestved", "370", settings.PROGRAMME_LEADER_GROUP),
+        ("hoersholm", "223", settings.PROGRAMME_LEADER_GROUP),
+        ("kombit", None, settings.KOMBIT_STAFF_GROUP),
+    ],
+)
+def test_demo_logins_authenticate_with_their_municipality_and_group(username, municipality, group):
+    call_command("load_demo", stdout=StringIO())
+
+    user = authenticate(username=username, password=username)
+
+    assert user is not None
+    assert (user.municipality.code if user.municipality else None) == municipality
+    assert list(user.groups.values_list("name", flat=True)) == [group]
+    assert not user.is_superuser
+
+
+def test_demo_admin_is_a_superuser_without_municipality():
+    call_command("load_demo", stdout=StringIO())
+
+    admin = authenticate(username="admin", password="admin")
+
+    assert admin.is_superuser and admin.is_staff
+    assert admin.municipality is None
+
+
+def test_a_changed_demo_password_survives_a_second_load_demo():
+    call_command("load_demo", stdout=StringIO())
+    user = User.objects.get(username="naestved")
+    user.set_password("nyt-kodeord-123")
+    user.save()
+
+    call_command("load_demo", stdout=StringIO())
+
+    assert authenticate(username="naestved", password="nyt-kodeord-123") is not None
+
+
+def bench_snapshot():
+    copies = MunicipalityTask.objects.filter(task__project__slug__startswith="bench-")
+    return {
+        "counts": all_counts(),
+        "copies": list(
+            copies.order_by("task__klik_reference", "municipality__code").values_list(
+                "task__klik_reference", "municipality__code", "state", "needs_help"
+            )
+        ),
+    }
+
+
+def load_bench(seed):
+    call_command(
+        "load_bench",
+        seed=seed,
+        projects=2,
+        tasks_per_project=3,
+        persons_per_municipality=2,
+        stdout=StringIO(),
+    )
+
+
+def test_load_bench_with_the_same_seed_gives_the_same_data():
+    load_bench(seed=7)
+    first = bench_snapshot()
+
+    load_bench(seed=7)
+
+    assert bench_snapshot() == first
+    assert first["counts"]["portfolio.Municipality"] == 98
+    assert len(first["copies"]) == 2 * 3 * 98
+    assert Task.objects.filter(project__slug__startswith="bench-").count() == 6
+
+
+def test_load_bench_with_another_seed_gives_other_states_but_as_many_rows():
+    load_bench(seed=7)
+    first = bench_snapshot()
+
+    load_bench(seed=8)
+    second = bench_snapshot()
+
+    sized = ["portfolio.Project", "klik.Task", "klik.MunicipalityTask", "rollegalleri.Person"]
+    assert [second["counts"][m] for m in sized] == [first["counts"][m] for m in sized]
+    assert second["copies"] != first["copies"]
+
+
+def test_load_bench_gives_every_task_one_copy_per_municipality():
+    load_bench(seed=1)
+
+    for task in Task.objects.filter(project__slug__startswith="bench-"):
+        assert task.municipality_tasks.count() == 98

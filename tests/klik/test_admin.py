@@ -1,0 +1,220 @@
+"""KLIK in the admin: publishing a task from the add view, and each municipality's own copies."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from klik.models import PERSON_OTHER_MUNICIPALITY, MunicipalityTask, State, Task
+from portfolio.models import Municipality
+from tests.factories import (
+    InterfaceFactory,
+    MunicipalityFactory,
+    PersonFactory,
+    ProjectFactory,
+    RoleFactory,
+    municipality_task,
+)
+
+TASK_ADD = reverse("admin:klik_task_add")
+
+
+@pytest.fixture
+def municipalities(naestved, hoersholm):
+    """Five municipalities: Næstved, Hørsholm and three more."""
+    return [naestved, hoersholm, *MunicipalityFactory.create_batch(3)]
+
+
+def task_form(**overrides):
+    interface = InterfaceFactory()
+    data = {
+        "title": "Opsæt brugersystem til STS Adgangsstyring",
+        "description": "Kommunen opretter brugere og roller.",
+        "kind": Task.Kind.SOLUTION,
+        "klik_reference": "KLIK-123",
+        "project": ProjectFactory(short_name="BBR", slug="bbr").pk,
+        "support_system": interface.support_system.pk,
+        "interfaces": [interface.pk],
+        "roles": [RoleFactory().pk],
+        "published_on": "2026-05-01",
+        "starts_on": "2026-06-01",
+        "deadline": "2026-09-30",
+    }
+    return {**data, **overrides}
+
+
+def test_adding_a_task_in_the_admin_gives_every_municipality_one_copy(admin_client, municipalities):
+    response = admin_client.post(TASK_ADD, task_form())
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    task = Task.objects.get()
+    copies = MunicipalityTask.objects.filter(task=task)
+    assert sorted(copies.values_list("municipality_id", flat=True)) == sorted(
+        m.pk for m in municipalities
+    )
+    assert task.interfaces.count() == 1 and task.roles.count() == 1
+
+
+def test_adding_a_task_in_the_admin_tells_how_many_municipalities_got_it(
+    admin_client, municipalities
+):
+    response = admin_client.post(TASK_ADD, task_form(), follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("5" in message for message in messages)
+
+
+def test_saving_a_task_again_in_the_admin_makes_no_second_copy(admin_client, municipalities):
+    admin_client.post(TASK_ADD, task_form())
+    task = Task.objects.get()
+    MunicipalityFactory(code="101", name="København")
+    data = task_form(title="Ny titel", project=task.project_id)
+    response = admin_client.post(reverse("admin:klik_task_change", args=[task.pk]), data)
+    assert response.status_code == 302
+    assert MunicipalityTask.objects.filter(task=task).count() == Municipality.objects.count() == 6
+
+
+def test_a_failing_publish_in_the_admin_leaves_no_task_behind(admin_client, municipalities):
+    with (
+        mock.patch("klik.admin.municipality_tasks_ensure", side_effect=RuntimeError("boom")),
+        pytest.raises(RuntimeError),
+    ):
+        admin_client.post(TASK_ADD, task_form())
+    assert not Task.objects.exists()
+    assert not MunicipalityTask.objects.exists()
+
+
+def test_a_task_with_its_deadline_before_its_start_is_refused_in_the_admin(
+    admin_client, municipalities
+):
+    response = admin_client.post(TASK_ADD, task_form(starts_on="2026-09-30", deadline="2026-06-01"))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert "Slutdatoen kan ikke ligge før startdatoen." in errors
+    assert not Task.objects.exists()
+
+
+def test_the_task_add_form_suggests_today_as_published_date(admin_client):
+    response = admin_client.get(TASK_ADD)
+    initial = response.context["adminform"].form.initial
+    assert initial["published_on"] == datetime.date.today()
+
+
+def mt_form(mt, **overrides):
+    data = {
+        "responsible": mt.responsible_id or "",
+        "executor": mt.executor_id or "",
+        "state": mt.state,
+        "note": mt.note,
+    }
+    return {**data, **overrides}
+
+
+def test_a_responsible_from_another_municipality_is_refused_in_the_admin(
+    admin_client, naestved, hoersholm
+):
+    mt = municipality_task(naestved)
+    stranger = PersonFactory(municipality=hoersholm)
+    url = reverse("admin:klik_municipalitytask_change", args=[mt.pk])
+    response = admin_client.post(url, mt_form(mt, responsible=stranger.pk, executor=stranger.pk))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["responsible"] == [PERSON_OTHER_MUNICIPALITY]
+    assert errors["executor"] == [PERSON_OTHER_MUNICIPALITY]
+    mt.refresh_from_db()
+    assert mt.responsible is None
+
+
+def test_saving_a_municipality_task_in_the_admin_records_who_and_bumps_the_version(
+    admin_client, naestved
+):
+    mt = municipality_task(naestved)
+    person = PersonFactory(municipality=naestved)
+    url = reverse("admin:klik_municipalitytask_change", args=[mt.pk])
+    response = admin_client.post(url, mt_form(mt, responsible=person.pk, state=State.IN_PROGRESS))
+    assert response.status_code == 302
+    mt.refresh_from_db()
+    assert (mt.responsible, mt.state, mt.version) == (person, State.IN_PROGRESS, 1)
+    assert mt.updated_by.username == "admin"
+
+
+@pytest.fixture
+def staff_leader(leader):
+    """Næstved's programme leader with access to the admin."""
+    leader.is_staff = True
+    leader.save()
+    return leader
+
+
+def test_a_municipal_admin_user_sees_only_their_own_municipality_tasks(
+    client, staff_leader, naestved, hoersholm
+):
+    mine = municipality_task(naestved)
+    client.force_login(staff_leader)
+    response = client.get(reverse("admin:klik_municipalitytask_changelist"))
+    assert response.status_code == 200
+    assert [mt.pk for mt in response.context["cl"].result_list] == [mine.pk]
+
+
+def test_another_municipality_task_is_not_found_in_the_admin(
+    client, staff_leader, naestved, hoersholm
+):
+    theirs = municipality_task(hoersholm)
+    client.force_login(staff_leader)
+    url = reverse("admin:klik_municipalitytask_change", args=[theirs.pk])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+
+
+def test_a_municipal_admin_user_cannot_pick_another_municipalitys_person(
+    client, staff_leader, naestved, hoersholm
+):
+    mt = municipality_task(naestved)
+    stranger = PersonFactory(municipality=hoersholm)
+    client.force_login(staff_leader)
+    url = reverse("admin:klik_municipalitytask_change", args=[mt.pk])
+    response = client.post(url, mt_form(mt, responsible=stranger.pk))
+    assert response.status_code == 200
+    assert "responsible" in response.context["adminform"].form.errors
+    mt.refresh_from_db()
+    assert mt.responsible is None
+
+
+def test_kombit_staff_in_the_admin_see_every_municipality_read_only(
+    client, kombit, naestved, hoersholm
+):
+    kombit.is_staff = True
+    kombit.save()
+    municipality_task(naestved, title="Opgave")
+    client.force_login(kombit)
+    response = client.get(reverse("admin:klik_municipalitytask_changelist"))
+    assert response.status_code == 200
+    assert {mt.municipality for mt in response.context["cl"].result_list} == {naestved, hoersholm}
+    assert not kombit.has_perm("klik.change_municipalitytask")
+    assert Permission.objects.filter(codename="view_municipalitytask").exists()
+
+
+def test_the_colour_filter_in_the_admin_lists_only_that_colour(admin_client, naestved):
+    today = datetime.date.today()
+    overdue = municipality_task(naestved, deadline=today - datetime.timedelta(days=1))
+    municipality_task(naestved, starts_on=today + datetime.timedelta(days=10))
+    url = reverse("admin:klik_municipalitytask_changelist")
+    response = admin_client.get(url, {"colour": "red"})
+    assert [mt.pk for mt in response.context["cl"].result_list] == [overdue.pk]
+    assert "Rød" in response.content.decode()
+
+
+def test_the_municipality_task_changelist_runs_a_fixed_number_of_queries(
+    admin_client, naestved, hoersholm, django_assert_max_num_queries
+):
+    url = reverse("admin:klik_municipalitytask_changelist")
+    municipality_task(naestved)
+    with django_assert_max_num_queries(12) as small:
+        admin_client.get(url)
+    for _ in range(10):
+        mt = municipality_task(naestved)
+        mt.responsible = mt.executor = PersonFactory(municipality=naestved)
+        mt.save()
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        admin_client.get(url)
