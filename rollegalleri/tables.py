@@ -31,7 +31,7 @@ class PersonTable(tables.Table):
         if not assignments:
             return "–"
         return format_html(
-            "<ul class='rollegalleri-inline-list'>{}</ul>",
+            "<ul class='rollegalleri-inline-list no-max-width'>{}</ul>",
             format_html_join(
                 "",
                 "<li>{} <span class='rollegalleri-scope'>({})</span></li>",
