@@ -2,7 +2,7 @@
 and the demo logins. Every step creates what is missing and leaves existing rows alone."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -12,7 +12,7 @@ from klik.models import MunicipalityTask, State, Task
 from klik.services import task_publish
 from rollegalleri.models import Person, Role, RoleAssignment
 
-from .models import Interface, Municipality, Project, SupportSystem, User
+from .models import Event, Interface, Municipality, Project, SupportSystem, User
 
 NAESTVED, HOERSHOLM = "370", "223"
 
@@ -178,6 +178,18 @@ COPIES = {
 }
 
 
+# Coming events, so the dashboard and the event page have something ahead (the deck's are 2018).
+# (kind, title, audience, support system slug, days from today, start hour, hours)
+# fmt: off
+DEMO_EVENTS = [
+    (Event.Kind.WEBINAR, "Webinar om STS Adgangsstyring",
+     "KOMBIT-programleder og rolleadministrator (STS)", ADG, 9, 14, 1),
+    (Event.Kind.NETWORK_MEETING, "Programleder-netværksmøde", "KOMBIT-programledere", "", 30,
+     10, 5),
+]
+# fmt: on
+
+
 @dataclass(frozen=True)
 class Login:
     username: str
@@ -185,6 +197,7 @@ class Login:
     municipality: str = ""  # code
     group: str = ""
     superuser: bool = False
+    staff: bool = False  # may open the admin; what it may do there comes from its group
 
 
 @transaction.atomic
@@ -200,7 +213,7 @@ def demo_users_ensure(*, logins) -> list[str]:
         user = User(
             username=login.username,
             municipality=municipality,
-            is_staff=login.superuser,
+            is_staff=login.superuser or login.staff,
             is_superuser=login.superuser,
         )
         user.set_password(login.password)
@@ -222,7 +235,27 @@ def demo_load(*, today: date | None = None) -> dict[str, int]:
         "assignments": _assignments_ensure(persons, today),
         "tasks": _tasks_ensure(today),
         "municipality tasks": _copies_apply(persons),
+        "events": _events_ensure(today),
     }
+
+
+def _events_ensure(today) -> int:
+    made = 0
+    for kind, title, audience, system, days, hour, hours in DEMO_EVENTS:
+        starts = timezone.make_aware(datetime.combine(today + timedelta(days=days), time(hour)))
+        _, created = Event.objects.get_or_create(
+            kind=kind,
+            title=title,
+            defaults={
+                "audience": audience,
+                "place": "Online" if kind == Event.Kind.WEBINAR else "",
+                "starts_at": starts,
+                "ends_at": starts + timedelta(hours=hours),
+                "support_system": SupportSystem.objects.filter(slug=system).first(),
+            },
+        )
+        made += created
+    return made
 
 
 def _persons_ensure():

@@ -165,6 +165,26 @@ def test_the_two_worked_examples_have_their_text_in_full():
     assert leader.competencies.startswith("Planlægning, tidsstyring, ledelse")
 
 
+def test_the_facts_hold_only_the_sourced_interface_codes():
+    load_facts()
+
+    assert set(Interface.objects.values_list("code", flat=True)) == {
+        "SF1511",
+        "SF1512",
+        "SF1514",
+        "SF1515",
+        "SF1500",
+        "SF1510",
+        "SF1470",
+        "SF1490",
+        "SF1461",
+        "SF2900",
+        "SF1520",
+        "SF1530",
+        "SF1600",
+    }
+
+
 def test_the_2018_webinars_are_at_copenhagen_times():
     load_facts()
 
@@ -229,6 +249,12 @@ def test_load_demo_gives_both_demo_municipalities_every_colour(code):
     assert mine.filter(state=State.DONE).exists()
 
 
+def test_load_demo_adds_coming_events():
+    call_command("load_demo", stdout=StringIO())
+
+    assert Event.objects.filter(starts_at__gt=timezone.now()).count() >= 2
+
+
 def test_load_demo_leaves_stale_red_and_yellow_tasks_to_escalate():
     call_command("load_demo", stdout=StringIO())
     today = timezone.localdate()
@@ -259,32 +285,31 @@ def test_load_demo_staffs_some_roles_and_leaves_required_roles_unstaffed():
     assert not Person.objects.exclude(email__endswith="@example.dk").exists()
 
 
-@pytest.mark.parametrize(
-    ("username", "municipality", "group"),
-    [
-        ("naestved", "370", settings.PROGRAMME_LEADER_GROUP),
-        ("hoersholm", "223", settings.PROGRAMME_LEADER_GROUP),
-        ("kombit", None, settings.KOMBIT_STAFF_GROUP),
-    ],
-)
-def test_demo_logins_authenticate_with_their_municipality_and_group(username, municipality, group):
+def test_demo_logins_authenticate_with_their_municipality_and_group():
     call_command("load_demo", stdout=StringIO())
+    expected = {
+        "naestved": ("370", settings.PROGRAMME_LEADER_GROUP),
+        "hoersholm": ("223", settings.PROGRAMME_LEADER_GROUP),
+        "kombit": (None, settings.KOMBIT_STAFF_GROUP),
+    }
 
-    user = authenticate(username=username, password=username)
-
-    assert user is not None
-    assert (user.municipality.code if user.municipality else None) == municipality
-    assert list(user.groups.values_list("name", flat=True)) == [group]
-    assert not user.is_superuser
-
-
-def test_demo_admin_is_a_superuser_without_municipality():
-    call_command("load_demo", stdout=StringIO())
-
+    for username, (municipality, group) in expected.items():
+        user = authenticate(username=username, password=username)
+        assert user is not None, username
+        assert (user.municipality.code if user.municipality else None) == municipality
+        assert list(user.groups.values_list("name", flat=True)) == [group]
+        assert not user.is_superuser
     admin = authenticate(username="admin", password="admin")
-
     assert admin.is_superuser and admin.is_staff
     assert admin.municipality is None
+
+
+def test_the_demo_kombit_login_may_read_the_admin_but_not_change_the_catalogue(client):
+    call_command("load_demo", stdout=StringIO())
+    client.login(username="kombit", password="kombit")
+
+    assert client.get("/admin/portfolio/project/").status_code == 200
+    assert client.get("/admin/portfolio/project/add/").status_code == 403
 
 
 def test_a_changed_demo_password_survives_a_second_load_demo():

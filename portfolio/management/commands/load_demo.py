@@ -10,7 +10,7 @@ from portfolio.models import Municipality
 # The demo logins of DESIGN.md. Their passwords live here and nowhere else.
 LOGINS = [
     demo.Login("admin", "admin", superuser=True),
-    demo.Login("kombit", "kombit", group=settings.KOMBIT_STAFF_GROUP),
+    demo.Login("kombit", "kombit", group=settings.KOMBIT_STAFF_GROUP, staff=True),
     demo.Login("naestved", "naestved", demo.NAESTVED, settings.PROGRAMME_LEADER_GROUP),
     demo.Login("hoersholm", "hoersholm", demo.HOERSHOLM, settings.PROGRAMME_LEADER_GROUP),
 ]
