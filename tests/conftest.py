@@ -77,3 +77,20 @@ def danish():
     """Messages as the user reads them: validation texts rendered in Danish."""
     with translation.override("da"):
         yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Keep serialized_rollback working in browser tests.
+
+    Playwright's sync API runs an event loop, and Django hands code in that context fresh
+    connection objects without the database contents serialized at set-up; the
+    transactional tests then flush the groups made by migrations and never restore them.
+    Every connection object of the test database gets the same contents.
+    """
+    from django.db import connections
+
+    default = connections["default"]
+    contents = getattr(default, "_test_serialized_contents", None)
+    if contents is not None:
+        type(default)._test_serialized_contents = contents
