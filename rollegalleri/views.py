@@ -1,6 +1,7 @@
 """Pages of the role gallery: the catalogue, staffing, and persons with their roles."""
 
 import re
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -8,7 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import slug_re
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 from django_filters.views import FilterView
@@ -74,6 +77,13 @@ class RoleDetailView(DetailView):
 def _by_slug(queryset, value):
     """The row with slug `value`, or None; a malformed value never reaches the database."""
     return queryset.filter(slug=value).first() if slug_re.match(value) else None
+
+
+def role_and_project(request):
+    """(role, project) named by `?role=<slug>&project=<slug>` (from an Ubesat cell), or None."""
+    role = _by_slug(Role.objects.all(), request.GET.get("role", ""))
+    project = _by_slug(Project.objects.all(), request.GET.get("project", ""))
+    return (role, project) if role and project else None
 
 
 def staffing_municipality(request):
@@ -183,11 +193,21 @@ class PersonListView(SingleTableMixin, FilterView):
     def get_filterset_class(self):
         return KombitPersonFilter if self.request.user.is_kombit_staff else PersonFilter
 
+    @cached_property
+    def assign(self):
+        """(role, project) to offer each person, when coming from an Ubesat cell."""
+        return role_and_project(self.request) if can_manage(self.request.user) else None
+
     def get_table_kwargs(self):
-        return {"show_municipality": self.request.user.is_kombit_staff}
+        return {"show_municipality": self.request.user.is_kombit_staff, "assign": self.assign}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_manage=can_manage(self.request.user), **kwargs)
+        return super().get_context_data(
+            can_manage=can_manage(self.request.user),
+            assign=self.assign,
+            query=self.request.GET.urlencode() if self.assign else "",
+            **kwargs,
+        )
 
 
 class PersonDetailView(DetailView):
@@ -222,6 +242,13 @@ class PersonCreateView(ManageMixin, FormView):
             form.add_error(None, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("%s was added.") % person.name)
+        assign = role_and_project(self.request)
+        if assign:
+            # Added from an Ubesat cell: go on to give the new person that role.
+            url = reverse("rollegalleri:assignment_create", kwargs={"pk": person.pk})
+            return redirect(
+                f"{url}?{urlencode({'role': assign[0].slug, 'project': assign[1].slug})}"
+            )
         return redirect(person)
 
 

@@ -11,6 +11,7 @@ from rollegalleri.services import ASSIGNMENT_DUPLICATE, ASSIGNMENT_DUPLICATE_ACR
 from tests.factories import (
     PersonFactory,
     ProjectFactory,
+    ProjectRoleFactory,
     RoleAssignmentFactory,
     RoleFactory,
     municipality_task,
@@ -274,3 +275,43 @@ def test_a_person_page_runs_a_fixed_number_of_queries(
         mt.save()
     with django_assert_max_num_queries(8):
         assert leader_client.get(f"/roller/personer/{ane.pk}/").status_code == 200
+
+
+def test_an_ubesat_cell_leads_to_assigning_the_role_to_an_existing_person(
+    leader_client, leader, ane
+):
+    role = RoleFactory(name="Tekniker", slug="tekniker")
+    bbr = ProjectFactory(short_name="BBR", slug="bbr")
+    ProjectRoleFactory(project=bbr, role=role)
+    matrix = page(leader_client.get("/roller/bemanding/"))
+    link = matrix.xpath("//td[@data-unstaffed]//a[contains(@class, 'rollegalleri-assign')]")[0]
+    assert link.get("href") == "/roller/personer/?role=tekniker&project=bbr"
+
+    persons = page(leader_client.get(link.get("href")))
+    assert "Vælg, hvem der skal have rollen Tekniker i BBR" in text(persons)
+    assign = persons.xpath(
+        "//a[starts-with(@href, '/roller/personer/') and contains(@href, 'tildel')]"
+    )
+    assert assign[0].get("href") == f"/roller/personer/{ane.pk}/tildel/?role=tekniker&project=bbr"
+
+    leader_client.post(
+        assign[0].get("href"), {"role": role.pk, "project": bbr.pk, "started_on": "2026-05-01"}
+    )
+    assert RoleAssignment.objects.get().person == ane
+
+
+def test_a_person_added_from_an_ubesat_cell_goes_on_to_the_assignment(leader_client):
+    RoleFactory(slug="tekniker")
+    ProjectFactory(slug="bbr")
+    response = leader_client.post(
+        "/roller/personer/ny/?role=tekniker&project=bbr", {"name": "Ny Person"}
+    )
+    person = Person.objects.get()
+    assert response["Location"] == f"/roller/personer/{person.pk}/tildel/?role=tekniker&project=bbr"
+
+
+def test_kombit_staff_get_no_assign_links(kombit_client, ane):
+    RoleFactory(slug="tekniker")
+    ProjectFactory(slug="bbr")
+    html = page(kombit_client.get("/roller/personer/?role=tekniker&project=bbr"))
+    assert not html.xpath("//a[contains(@href, 'tildel')]")
