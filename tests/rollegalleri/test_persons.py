@@ -315,3 +315,19 @@ def test_kombit_staff_get_no_assign_links(kombit_client, ane):
     ProjectFactory(slug="bbr")
     html = page(kombit_client.get("/roller/personer/?role=tekniker&project=bbr"))
     assert not html.xpath("//a[contains(@href, 'tildel')]")
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_the_assignment_form_and_the_find_a_person_list_run_a_fixed_number_of_queries(
+    leader_client, leader, ane, django_assert_max_num_queries, size
+):
+    for _ in range(size):
+        person = PersonFactory(municipality=leader.municipality)
+        RoleAssignmentFactory(person=person, role=RoleFactory(), project=ProjectFactory())
+    RoleFactory(slug="tekniker")
+    ProjectFactory(slug="bbr")
+    with django_assert_max_num_queries(8):
+        assert leader_client.get(f"/roller/personer/{ane.pk}/tildel/").status_code == 200
+    with django_assert_max_num_queries(11):
+        response = leader_client.get("/roller/personer/?role=tekniker&project=bbr")
+        assert response.status_code == 200
