@@ -55,7 +55,7 @@ class TaskAdmin(admin.ModelAdmin):
 class ColourListFilter(admin.SimpleListFilter):
     """Filter by the KLIK traffic light, computed for today."""
 
-    title = _("colour")
+    title = _("Status")
     parameter_name = "colour"
 
     def lookups(self, request, model_admin):
@@ -118,7 +118,7 @@ class MunicipalityTaskAdmin(MunicipalityScopedAdmin):
             obj.version += 1
         super().save_model(request, obj, form, change)
 
-    @admin.display(description=_("colour"), ordering="colour_rank")
+    @admin.display(description=_("Status"), ordering="colour_rank")
     def colour(self, municipality_task):
         return Colour(municipality_task.colour).label
 

@@ -1,10 +1,12 @@
 """The deck's facts: what load_facts needs besides Django's loaddata."""
 
+from django.db.models import Count
+
 from klik.models import Task
 from klik.services import municipality_tasks_ensure
 from rollegalleri.models import Role
 
-from .models import Event, Interface, Project, SupportSystem
+from .models import Event, Interface, Municipality, Project, SupportSystem
 from .services import municipalities_load
 
 __all__ = ["catalogue_is_empty", "municipalities_load", "municipality_tasks_ensure_all"]
@@ -19,4 +21,12 @@ def catalogue_is_empty() -> bool:
 
 def municipality_tasks_ensure_all() -> int:
     """Give every municipality its copy of every task; returns how many copies were made."""
-    return sum(municipality_tasks_ensure(task=task) for task in Task.objects.only("pk"))
+    # One counting query finds the tasks short of copies, so a start with national-scale data
+    # does not ask once per task.
+    municipalities = Municipality.objects.count()
+    short = (
+        Task.objects.annotate(copies=Count("municipality_tasks"))
+        .filter(copies__lt=municipalities)
+        .only("pk")
+    )
+    return sum(municipality_tasks_ensure(task=task) for task in short)

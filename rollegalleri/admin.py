@@ -1,6 +1,7 @@
 """Admin for the role gallery: roles, project roles, persons and their role assignments."""
 
 from django.contrib import admin
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.admin import ConstraintCheckingInlineFormSet
@@ -68,8 +69,8 @@ class RoleAdmin(admin.ModelAdmin):
     inlines = (ProjectRoleByRoleInline,)
     fieldsets = (
         (None, {"fields": ("name", "slug", "category", "position", "platform", "headline")}),
-        (_("Description"), {"fields": ("responsibility", "tasks", "competencies")}),
-        (_("Support systems"), {"fields": ("support_systems",)}),
+        (capfirst(_("description")), {"fields": ("responsibility", "tasks", "competencies")}),
+        (capfirst(_("support systems")), {"fields": ("support_systems",)}),
     )
 
 

@@ -79,18 +79,32 @@ def danish():
         yield
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup):
-    """Keep serialized_rollback working in browser tests.
+_serialized_contents = {}
 
-    Playwright's sync API runs an event loop, and Django hands code in that context fresh
-    connection objects without the database contents serialized at set-up; the
-    transactional tests then flush the groups made by migrations and never restore them.
-    Every connection object of the test database gets the same contents.
+
+def _carry_serialized_contents():
+    """Keep serialized_rollback working after Playwright has started.
+
+    Playwright's event loop makes the test thread count as async, so Django's connection
+    handler (an asgiref Local) hands out a new connection object that lacks the serialized
+    test data. A transactional test's flush then re-runs post_migrate and the next one is not
+    given back the rows the data migrations made (the groups). Carry the data over.
     """
     from django.db import connections
 
-    default = connections["default"]
-    contents = getattr(default, "_test_serialized_contents", None)
-    if contents is not None:
-        type(default)._test_serialized_contents = contents
+    for alias in connections:
+        connection = connections[alias]
+        if hasattr(connection, "_test_serialized_contents"):
+            _serialized_contents[alias] = connection._test_serialized_contents
+        elif alias in _serialized_contents:
+            connection._test_serialized_contents = _serialized_contents[alias]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    _carry_serialized_contents()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item):
+    _carry_serialized_contents()

@@ -6,3 +6,5 @@ SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# No collectstatic in tests: whitenoise looks files up on request instead of warning.
+WHITENOISE_AUTOREFRESH = True

@@ -218,3 +218,37 @@ def test_the_municipality_task_changelist_runs_a_fixed_number_of_queries(
         mt.save()
     with django_assert_max_num_queries(len(small.captured_queries)):
         admin_client.get(url)
+
+
+def test_kombit_staff_can_open_any_municipalitys_task_in_the_admin_without_saving(
+    client, kombit, naestved, hoersholm
+):
+    kombit.is_staff = True
+    kombit.save()
+    theirs = municipality_task(hoersholm)
+    client.force_login(kombit)
+    url = reverse("admin:klik_municipalitytask_change", args=[theirs.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert not response.context["has_change_permission"]
+    assert client.post(url, mt_form(theirs, note="ændret")).status_code == 403
+    theirs.refresh_from_db()
+    assert theirs.note == ""
+
+
+def test_the_task_history_changelist_runs_a_fixed_number_of_queries(
+    admin_client, naestved, leader, django_assert_max_num_queries
+):
+    url = reverse("admin:klik_municipalitytaskchange_changelist")
+
+    def record(n):
+        for _ in range(n):
+            mt = municipality_task(naestved)
+            mt.changes.create(changed_by=leader, field="state", old_value="", new_value="done")
+
+    record(2)
+    with django_assert_max_num_queries(12) as small:
+        admin_client.get(url)
+    record(20)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        admin_client.get(url)
