@@ -86,9 +86,10 @@ def role_and_project(request):
     return (role, project) if role and project else None
 
 
-def staffing_municipality(request):
+def staffing_municipality(request, report=True):
     """The municipality whose matrix to show: the user's own, or for KOMBIT staff the one
-    `?municipality=<code>` names (None: the national summary). Another municipality: 404."""
+    `?municipality=<code>` names (None: the national summary). Another municipality: 404.
+    An unknown code is reported as a message when `report`."""
     user = request.user
     code = request.GET.get("municipality", "").strip()
     if user.municipality_id:
@@ -102,7 +103,7 @@ def staffing_municipality(request):
     municipality = None
     if re.fullmatch(MUNICIPALITY_CODE_RE, code):
         municipality = Municipality.objects.filter(code=code).first()
-    if municipality is None:
+    if municipality is None and report:
         messages.error(request, _("There is no municipality with code “%s”.") % code[:10])
     return municipality
 
@@ -110,15 +111,18 @@ def staffing_municipality(request):
 class StaffingMixin:
     """Builds the filtered matrix both the page and the export show."""
 
+    # The page shows bad input as messages; a download has nowhere to show them.
+    report_errors = True
+
     def get_staffing(self):
         request = self.request
-        municipality = staffing_municipality(request)
+        municipality = staffing_municipality(request, report=self.report_errors)
         count = None if municipality else Municipality.objects.count()
         queryset = base_queryset(municipality, count)
         filterset = StaffingFilter(request.GET, queryset=queryset, request=request)
         if filterset.is_valid():
             queryset = filterset.qs
-        else:
+        elif self.report_errors:
             messages.error(request, _("Some filters were not valid and were ignored."))
         if municipality is None:
             return municipality, filterset, national_matrix(queryset, count)
@@ -149,6 +153,8 @@ class StaffingView(StaffingMixin, TemplateView):
 
 class StaffingExportView(StaffingMixin, View):
     """/roller/bemanding/eksport.xlsx: the matrix the same query string shows."""
+
+    report_errors = False
 
     def get(self, request):
         municipality, filterset, matrix = self.get_staffing()

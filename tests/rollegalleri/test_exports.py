@@ -132,3 +132,12 @@ def test_the_export_runs_a_fixed_number_of_queries(
         RoleAssignmentFactory(person=person, role=role, project=project)
     with django_assert_max_num_queries(5):
         assert leader_client.get("/roller/bemanding/eksport.xlsx").status_code == 200
+
+
+def test_an_export_with_bad_filters_still_downloads_and_leaves_no_message_behind(
+    leader_client, gallery
+):
+    response = leader_client.get("/roller/bemanding/eksport.xlsx?category=x&project=nope")
+    rows = list(workbook(response)["Bemanding"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 2
+    assert "ugyldige" not in leader_client.get("/roller/").content.decode()
