@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Interface, Municipality, Project, SupportSystem
-from rollegalleri.models import Person, Role, _scope_by_municipality
+from rollegalleri.models import Person, Role, RoleAssignment, _scope_by_municipality
 
 PERSON_OTHER_MUNICIPALITY = _("Choose a person from the task's own municipality.")
 
@@ -150,6 +150,19 @@ class MunicipalityTaskQuerySet(models.QuerySet):
             "task__project", "task__support_system", "municipality", "responsible", "executor"
         ).prefetch_related("task__interfaces")
 
+    def for_detail(self):
+        """Adds what the task page shows: related rows, interfaces, needed roles, history."""
+        return (
+            self.for_table()
+            .select_related("updated_by")
+            .prefetch_related(
+                "task__roles",
+                models.Prefetch(
+                    "changes", queryset=MunicipalityTaskChange.objects.select_related("changed_by")
+                ),
+            )
+        )
+
     def colour_counts(self):
         """One aggregate query: {colour: count} for every colour, zeros included."""
         counts = self.order_by().aggregate(
@@ -230,6 +243,21 @@ class MunicipalityTask(models.Model):
     def get_absolute_url(self):
         return reverse("klik:detail", kwargs={"pk": self.pk})
 
+    def role_holders(self):
+        """The municipality's current holders of the roles the task needs (for this project
+        or across projects), each with `person` and `role` loaded."""
+        return (
+            RoleAssignment.objects.current()
+            .filter(
+                Q(project__isnull=True) | Q(project_id=self.task.project_id),
+                role__klik_tasks=self.task_id,
+                person__municipality_id=self.municipality_id,
+                person__retired_on__isnull=True,
+            )
+            .select_related("person", "role")
+            .order_by("role__name", "person__name")
+        )
+
     def clean(self):
         errors = {}
         for field in ("responsible", "executor"):
@@ -261,6 +289,8 @@ class MunicipalityTaskChange(models.Model):
     field = models.CharField(_("field"), max_length=50)
     old_value = models.TextField(_("from"), blank=True)
     new_value = models.TextField(_("to"), blank=True)
+    # The task version this change produced; a stale form lists the changes after its version.
+    version = models.PositiveIntegerField(_("version"), default=0)
 
     class Meta:
         ordering = ["-changed_at", "-id"]

@@ -1,10 +1,14 @@
 """Writes that carry KLIK's rules. Views, admin, commands and imports all call these."""
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Municipality
 
-from .models import MunicipalityTask, Task
+from .models import MunicipalityTask, MunicipalityTaskChange, Task
 
 
 @transaction.atomic
@@ -30,3 +34,79 @@ def municipality_tasks_ensure(*, task: Task) -> int:
     ]
     MunicipalityTask.objects.bulk_create(missing, batch_size=500)
     return len(missing)
+
+
+# --- Editing a municipality's task ----------------------------------------
+
+EDITABLE_FIELDS = ("state", "responsible", "executor", "needs_help", "note")
+NOT_YOUR_MUNICIPALITY = _("Only users of the task's municipality can change it.")
+STALE_VERSION = _(
+    "Someone saved this task after you opened it, so your changes were not saved. "
+    "The form keeps what you changed and shows the rest as it is now; check what changed "
+    "below, then save again if your changes still apply."
+)
+
+
+class StaleVersionError(Exception):
+    """The form was loaded before the task's latest save; `changes` lists what changed since."""
+
+    def __init__(self, changes):
+        super().__init__(str(STALE_VERSION))
+        self.changes = changes
+
+
+def _shown(task: MunicipalityTask, field: str) -> str:
+    """A field's value as the page shows it, for the history."""
+    value = getattr(task, field)
+    if field == "state":
+        return str(task.get_state_display())
+    if field == "needs_help":
+        return str(_("Yes") if value else _("No"))
+    return "" if value is None else str(value)
+
+
+@transaction.atomic
+def municipality_task_update(
+    *, municipality_task: MunicipalityTask, user, data: dict, version: int
+) -> list[MunicipalityTaskChange]:
+    """Apply `data` to the task if `version` is still current; returns the recorded changes.
+
+    Raises PermissionDenied for users outside the task's municipality, StaleVersionError when
+    someone saved in between, ValidationError when the values break the task's rules.
+    """
+    task = MunicipalityTask.objects.select_for_update().get(pk=municipality_task.pk)
+    if not user.municipality_id or user.municipality_id != task.municipality_id:
+        raise PermissionDenied(NOT_YOUR_MUNICIPALITY)
+    if task.version != version:
+        raise StaleVersionError(
+            list(task.changes.filter(version__gt=version).select_related("changed_by"))
+        )
+    with translation.override(settings.LANGUAGE_CODE):
+        before = {field: _shown(task, field) for field in EDITABLE_FIELDS}
+        for field in EDITABLE_FIELDS:
+            if field in data:
+                setattr(task, field, data[field])
+        task.full_clean()
+        after = {field: _shown(task, field) for field in EDITABLE_FIELDS}
+    changed = [field for field in EDITABLE_FIELDS if before[field] != after[field]]
+    if not changed:
+        return []
+    task.version += 1
+    task.updated_at = timezone.now()
+    task.updated_by = user
+    task.save()
+    changes = [
+        MunicipalityTaskChange(
+            municipality_task=task,
+            changed_at=task.updated_at,
+            changed_by=user,
+            field=field,
+            old_value=before[field],
+            new_value=after[field],
+            version=task.version,
+        )
+        for field in changed
+    ]
+    MunicipalityTaskChange.objects.bulk_create(changes)
+    municipality_task.refresh_from_db()
+    return changes

@@ -1,4 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "klik"
 
-# /klik/, /klik/eksport.xlsx and /klik/<id>/ arrive with the task list.
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.TaskListView.as_view(), name="list"),
+    path("eksport.xlsx", views.TaskExportView.as_view(), name="export"),
+    path("<int:pk>/", views.TaskDetailView.as_view(), name="detail"),
+]

@@ -1,0 +1,91 @@
+"""The municipality's edit form for one KLIK task."""
+
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.forms.models import fields_for_model, model_to_dict
+from django.utils.translation import gettext_lazy as _
+
+from rollegalleri.models import Person, RoleAssignment
+
+from .models import MunicipalityTask
+from .services import EDITABLE_FIELDS
+
+HOLDS_NEEDED_ROLE = _("holds a role the task needs")
+
+
+def person_choices(municipality_task):
+    """Active persons of the task's municipality (plus whoever is on the task now), those
+    holding a role the task needs first, each with `holds_needed_role`."""
+    task = municipality_task.task
+    holds = RoleAssignment.objects.current().filter(
+        Q(project__isnull=True) | Q(project_id=task.project_id),
+        person=OuterRef("pk"),
+        role__klik_tasks=task.pk,
+    )
+    on_task = [pk for pk in (municipality_task.responsible_id, municipality_task.executor_id) if pk]
+    return (
+        Person.objects.filter(municipality_id=municipality_task.municipality_id)
+        .filter(Q(retired_on__isnull=True) | Q(pk__in=on_task))
+        .annotate(holds_needed_role=Exists(holds))
+    )
+
+
+def refreshed_data(form, municipality_task):
+    """The submitted data moved onto the task as it is now: the fields this user changed keep
+    their values, the others show the current ones, and the version is the current one."""
+    current = MunicipalityTaskForm(municipality_task=municipality_task)
+    data = form.data.copy()
+    for name in EDITABLE_FIELDS:
+        value = current.initial[name]
+        shown = "" if value is None else str(value)
+        if name not in form.changed_data:
+            data.pop(name, None)
+            if name != "needs_help" or value:
+                data[name] = shown
+        data[form.add_initial_prefix(name)] = shown
+    data["version"] = str(municipality_task.version)
+    return data
+
+
+def _person_label(person):
+    if person.holds_needed_role:
+        return f"{person.name} ({HOLDS_NEEDED_ROLE})"
+    return person.name
+
+
+class MunicipalityTaskForm(forms.Form):
+    """State, people, needs-help and note; `version` carries the task version the form showed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, municipality_task: MunicipalityTask, **kwargs):
+        initial = model_to_dict(municipality_task, fields=EDITABLE_FIELDS)
+        initial["version"] = municipality_task.version
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields.update(fields_for_model(MunicipalityTask, fields=EDITABLE_FIELDS))
+        persons = person_choices(municipality_task)
+        self.fields["responsible"].queryset = persons.order_by("name", "pk")
+        self.fields["executor"].queryset = persons.order_by("-holds_needed_role", "name", "pk")
+        for name in ("responsible", "executor"):
+            self.fields[name].label_from_instance = _person_label
+            self.fields[name].empty_label = _("– nobody yet –")
+        self.fields["note"].widget.attrs["rows"] = 4
+        # The values the user started from travel with the form, so a refused save can tell
+        # what this user changed from what someone else changed in the meantime.
+        for name in EDITABLE_FIELDS:
+            self.fields[name].show_hidden_initial = True
+        dkfds_widgets(self)
+
+
+def dkfds_widgets(form):
+    """Give each widget of `form` Det Fælles Designsystem's class for its kind."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+            css = "form-checkbox"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-input"
+        widget.attrs.setdefault("class", css)
+    return form

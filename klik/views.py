@@ -1,0 +1,167 @@
+"""The KLIK task list, its Excel export and the task page."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig, SingleTableMixin
+
+from .exports import task_workbook
+from .filters import KlikFilterSet
+from .forms import MunicipalityTaskForm, refreshed_data
+from .models import Colour, MunicipalityTask
+from .services import StaleVersionError, municipality_task_update
+from .tables import DEFAULT_PER_PAGE, BoundedPaginator, TaskTable
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SAVED = _("The task was saved.")
+
+
+class VisibleTasksMixin:
+    """The municipality tasks the user may see, with today's colour and what the table shows."""
+
+    model = MunicipalityTask
+    filterset_class = KlikFilterSet
+
+    def get_queryset(self):
+        user = self.request.user
+        return MunicipalityTask.objects.visible_to(user).with_colour().for_table()
+
+
+class TaskListView(VisibleTasksMixin, SingleTableMixin, FilterView):
+    template_name = "klik/task_list.html"
+    table_class = TaskTable
+    table_pagination = {"per_page": DEFAULT_PER_PAGE, "paginator_class": BoundedPaginator}
+
+    def get_table_kwargs(self):
+        if self.request.user.is_kombit_staff:
+            return {}
+        return {"exclude": ("municipality",)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.urlencode()
+        context["facets"] = colour_facets(self.request, self.filterset)
+        context["export_url"] = reverse("klik:export") + (f"?{query}" if query else "")
+        return context
+
+
+def colour_facets(request, filterset):
+    """Each colour's count under the other filters, with a link toggling that colour."""
+    counts = filterset.qs_without("status").colour_counts()
+    chosen = [value for value in request.GET.getlist("status") if value in Colour.values]
+    facets = []
+    for colour in Colour:
+        active = colour.value in chosen
+        params = request.GET.copy()
+        params.setlist(
+            "status", [c for c in chosen if c != colour] if active else [*chosen, colour.value]
+        )
+        params.pop("page", None)
+        facets.append(
+            {
+                "colour": colour.value,
+                "label": colour.label,
+                "count": counts[colour.value],
+                "active": active,
+                "url": f"?{params.urlencode()}",
+            }
+        )
+    return facets
+
+
+class TaskExportView(VisibleTasksMixin, FilterView):
+    """The rows the list shows for the same query string, all pages, as an Excel file."""
+
+    def get(self, request, *args, **kwargs):
+        filterset = self.get_filterset(self.get_filterset_class())
+        valid = not filterset.is_bound or filterset.is_valid()
+        rows = filterset.qs if valid else filterset.queryset.none()
+        # The table applies ?sort= exactly as the list does, so both share one order.
+        table = RequestConfig(request, paginate=False).configure(TaskTable(rows))
+        now = timezone.localtime()
+        detail = request.build_absolute_uri(reverse("klik:detail", kwargs={"pk": 0}))[:-2]
+        workbook = task_workbook(
+            queryset=table.data.data,
+            filters=applied_filters(request, filterset),
+            exported_at=now.replace(tzinfo=None),
+            link_for=lambda pk: f"{detail}{pk}/",
+        )
+        filename = f"klik-opgaver-{now.date().isoformat()}.xlsx"
+        return FileResponse(workbook, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def applied_filters(request, filterset):
+    """(label, value) for each query parameter the export was made with."""
+    labels = {name: str(field.label) for name, field in filterset.form.fields.items()}
+    labels["sort"] = _("Sort")
+    filters = []
+    for name in request.GET:
+        values = [v for v in request.GET.getlist(name) if v]
+        if name in labels and values:
+            filters.append((labels[name], ", ".join(values)))
+    for field, errors in filterset.errors.items():
+        filters.append((_("Error in %(field)s") % {"field": labels.get(field, field)}, errors[0]))
+    return filters
+
+
+class TaskDetailView(DetailView):
+    """One municipality task; its own municipality edits it, KOMBIT staff read it."""
+
+    template_name = "klik/task_detail.html"
+    context_object_name = "mt"
+
+    def get_queryset(self):
+        user = self.request.user
+        return MunicipalityTask.objects.visible_to(user).with_colour().for_detail()
+
+    def can_edit(self):
+        return self.request.user.municipality_id == self.object.municipality_id
+
+    def get_context_data(self, **kwargs):
+        if self.can_edit() and "form" not in kwargs:
+            kwargs["form"] = MunicipalityTaskForm(municipality_task=self.object)
+        holders = list(self.object.role_holders())
+        needed_roles = [
+            (role, list(dict.fromkeys(a.person for a in holders if a.role_id == role.pk)))
+            for role in self.object.task.roles.all()
+        ]
+        return super().get_context_data(
+            can_edit=self.can_edit(),
+            colour_label=Colour(self.object.colour).label,
+            needed_roles=needed_roles,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not self.can_edit():
+            raise PermissionDenied
+        form = MunicipalityTaskForm(request.POST, municipality_task=self.object)
+        stale = None
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                municipality_task_update(
+                    municipality_task=self.object,
+                    user=request.user,
+                    data=data,
+                    version=form.cleaned_data["version"],
+                )
+            except StaleVersionError as error:
+                stale = error.changes
+                form = MunicipalityTaskForm(
+                    refreshed_data(form, self.object), municipality_task=self.object
+                )
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, SAVED)
+                return redirect(self.object)
+        return self.render_to_response(self.get_context_data(form=form, stale_changes=stale))

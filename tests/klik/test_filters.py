@@ -1,0 +1,139 @@
+"""Each filter of /klik/ alone and combined, and the colours partitioning the list."""
+
+import pytest
+
+from klik.models import Colour, State
+from tests.factories import (
+    InterfaceFactory,
+    PersonFactory,
+    ProjectFactory,
+    SupportSystemFactory,
+)
+from tests.klik.conftest import DAY, today
+from tests.klik.helpers import listed
+
+pytestmark = pytest.mark.django_db
+
+
+def test_status_filter_lists_only_tasks_of_that_colour(leader_client, rainbow):
+    for colour in Colour.values:
+        shown = listed(leader_client.get("/klik/", {"status": colour}))
+        assert sorted(shown) == sorted(mt.pk for mt in rainbow[colour])
+
+
+def test_several_status_values_are_ored(leader_client, rainbow):
+    shown = listed(leader_client.get("/klik/?status=red&status=grey"))
+    assert sorted(shown) == sorted(mt.pk for mt in rainbow["red"] + rainbow["grey"])
+
+
+def test_the_four_colour_filters_partition_the_list(leader_client, rainbow, make_task):
+    helped = make_task(Colour.GREEN, title="extra")
+    helped.needs_help = True
+    helped.save()
+    everything = listed(leader_client.get("/klik/"))
+    parts = [listed(leader_client.get("/klik/", {"status": c})) for c in Colour.values]
+    assert sorted(pk for part in parts for pk in part) == sorted(everything)
+    assert sum(len(part) for part in parts) == len(set(everything))
+
+
+def test_project_filter_takes_slugs_and_is_repeatable(leader_client, make_task):
+    bbr, dar, ksd = (ProjectFactory(slug=s, short_name=s.upper()) for s in ("bbr", "dar", "ksd"))
+    a, b, _c = make_task(project=bbr), make_task(project=dar), make_task(project=ksd)
+    assert listed(leader_client.get("/klik/?project=bbr")) == [a.pk]
+    assert sorted(listed(leader_client.get("/klik/?project=bbr&project=dar"))) == [a.pk, b.pk]
+
+
+def test_support_system_filter_takes_the_slug(leader_client, make_task):
+    sts = SupportSystemFactory(slug="sts-adgangsstyring", name="STS Adgangsstyring")
+    mt = make_task(support_system=sts)
+    make_task()
+    assert listed(leader_client.get("/klik/?support_system=sts-adgangsstyring")) == [mt.pk]
+
+
+def test_interface_filter_takes_the_code(leader_client, make_task):
+    sf1511 = InterfaceFactory(code="SF1511")
+    mt = make_task()
+    mt.task.interfaces.add(sf1511, InterfaceFactory(code="SF1512"))
+    make_task().task.interfaces.add(InterfaceFactory(code="SF1514"))
+    assert listed(leader_client.get("/klik/?interface=SF1511")) == [mt.pk]
+
+
+def test_state_filter(leader_client, make_task):
+    done = make_task(Colour.GREEN)
+    done.state = State.DONE
+    done.save()
+    make_task(Colour.GREEN)
+    assert listed(leader_client.get("/klik/?state=done")) == [done.pk]
+
+
+def test_deadline_range_includes_both_ends(leader_client, make_task):
+    early = make_task(deadline=today() + 20 * DAY)
+    middle = make_task(deadline=today() + 30 * DAY)
+    late = make_task(deadline=today() + 40 * DAY)
+    after = (today() + 30 * DAY).isoformat()
+    before = (today() + 30 * DAY).isoformat()
+    assert sorted(listed(leader_client.get("/klik/", {"deadline_after": after}))) == sorted(
+        [middle.pk, late.pk]
+    )
+    assert sorted(listed(leader_client.get("/klik/", {"deadline_before": before}))) == sorted(
+        [early.pk, middle.pk]
+    )
+    both = {"deadline_after": after, "deadline_before": before}
+    assert listed(leader_client.get("/klik/", both)) == [middle.pk]
+
+
+@pytest.mark.parametrize(
+    "field, query",
+    [
+        ("title", "brugeradministration"),
+        ("description", "Serviceplatformen"),
+        ("project short name", "bbr"),
+        ("project full name", "bygnings- og boligregistret"),
+        ("responsible", "jensen"),
+        ("executor", "hansen"),
+    ],
+)
+def test_free_text_search_looks_in_every_named_field(
+    leader_client, make_task, naestved, field, query
+):
+    project = ProjectFactory(slug="bbr", short_name="BBR", name="Bygnings- og Boligregistret")
+    mt = make_task(
+        title="Opsæt Brugeradministration",
+        description="Tilslut Serviceplatformen",
+        project=project,
+    )
+    mt.responsible = PersonFactory(municipality=naestved, name="Anna Jensen")
+    mt.executor = PersonFactory(municipality=naestved, name="Bo Hansen")
+    mt.save()
+    make_task(title="Noget helt andet")
+    assert listed(leader_client.get("/klik/", {"q": query})) == [mt.pk]
+
+
+def test_filters_combine(leader_client, make_task):
+    bbr = ProjectFactory(slug="bbr")
+    hit = make_task(Colour.RED, project=bbr, title="Find mig")
+    make_task(Colour.RED, project=bbr, title="Ikke mig")
+    make_task(Colour.YELLOW, project=bbr, title="Find mig også")
+    make_task(Colour.RED, title="Find mig ikke i andet projekt")
+    shown = listed(leader_client.get("/klik/?status=red&project=bbr&q=find+mig&state=in_progress"))
+    assert shown == [hit.pk]
+
+
+def test_municipality_filter_is_for_kombit_staff(kombit_client, naestved, hoersholm, make_task):
+    mt = make_task(municipality=hoersholm)
+    shown = listed(kombit_client.get("/klik/?municipality=223"))
+    assert shown == [mt.pk]
+    assert len(listed(kombit_client.get("/klik/"))) == 2  # the task's two municipality copies
+
+
+def test_municipality_filter_is_ignored_for_municipal_users(leader_client, hoersholm, make_task):
+    own = make_task()
+    response = leader_client.get("/klik/?municipality=223")
+    assert listed(response) == [own.pk]
+    assert "municipality" not in response.context["filter"].form.fields
+
+
+def test_project_choices_and_facets_follow_the_user(leader_client, make_task, hoersholm):
+    make_task(Colour.GREEN, municipality=hoersholm)  # Næstved's copy is unstaffed: yellow
+    counts = {f["colour"]: f["count"] for f in leader_client.get("/klik/").context["facets"]}
+    assert counts == {"red": 0, "yellow": 1, "green": 0, "grey": 0}
