@@ -1,7 +1,7 @@
 """The staffing matrix as an Excel workbook, written streaming (openpyxl write-only).
 
-`text_cell` is the spreadsheet-safety rule shared with the KLIK export: text a spreadsheet would
-run as a formula stays text, and characters XML cannot hold are dropped.
+Text goes through the KLIK export's `text_cell`, so both exports share one safety rule:
+formula-like text stays text and characters an xlsx file cannot hold are dropped.
 """
 
 import datetime
@@ -10,40 +10,25 @@ from io import BytesIO
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-# A cell starting with one of these is run as a formula (or DDE) by spreadsheet programs.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+from klik.exports import text_cell
 
 
-def clean_text(value: str) -> str:
-    """`value` without the control characters an xlsx file cannot hold."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
-
-
-def text_cell(sheet, value, **style):
-    """A write-only cell; formula-like text is stored as a plain string, never a formula."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if isinstance(value, str):
-        value = clean_text(value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        cell.data_type = "s"
-        # Excel keeps it text even when the user later edits the cell.
-        cell.quotePrefix = True
-    for name, attribute in style.items():
-        setattr(cell, name, attribute)
-    return cell
+def _cell(sheet, value):
+    """Text as a safe text cell; numbers, dates and empty cells as they are."""
+    if isinstance(value, str | Promise):
+        return text_cell(sheet, value)
+    return value
 
 
 def _header(sheet, titles):
     # Write-only sheets write their views with the first row: freeze before appending.
     sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    sheet.append([text_cell(sheet, title, font=bold) for title in titles])
+    cells = [text_cell(sheet, title) for title in titles]
+    for cell in cells:
+        cell.font = Font(bold=True)
+    sheet.append(cells)
 
 
 def _autofilter(sheet, columns, rows):
@@ -119,7 +104,7 @@ def staffing_workbook(*, matrix, filters: list[tuple[str, str]], today: datetime
     _header(sheet, titles)
     count = 0
     for count, row in enumerate(rows, start=1):  # noqa: B007 - count is used below
-        sheet.append([text_cell(sheet, value) for value in row])
+        sheet.append([_cell(sheet, value) for value in row])
     _autofilter(sheet, len(titles), count)
     _about_sheet(workbook, filters, today)
     buffer = BytesIO()
@@ -129,6 +114,6 @@ def staffing_workbook(*, matrix, filters: list[tuple[str, str]], today: datetime
 
 def _about_sheet(workbook, filters, today):
     about = workbook.create_sheet(_("About"))
-    about.append([text_cell(about, _("Produced")), today])
+    about.append([_cell(about, _("Produced")), today])
     for label, value in filters:
-        about.append([text_cell(about, label), text_cell(about, value)])
+        about.append([_cell(about, label), _cell(about, value)])
