@@ -170,6 +170,25 @@ class MunicipalityTaskQuerySet(models.QuerySet):
         )
         return {c: counts[c] or 0 for c in Colour.values}
 
+    def colour_counts_by(self, *fields):
+        """One aggregate query: a row per value of `fields` with a count per colour."""
+        return (
+            self.order_by()
+            .values(*fields)
+            .annotate(**{c: Count("pk", filter=Q(colour=c)) for c in Colour.values})
+            .order_by(*fields)
+        )
+
+    def for_infrastructure(self):
+        """Tasks that concern the shared infrastructure (a support system is set)."""
+        return self.filter(task__support_system__isnull=False)
+
+    def to_escalate(self, stalled_since):
+        """Red and yellow tasks unchanged since `stalled_since`, oldest first (needs colour)."""
+        return self.filter(
+            colour__in=[Colour.RED, Colour.YELLOW], updated_at__lte=stalled_since
+        ).order_by("updated_at", "pk")
+
 
 class MunicipalityTask(models.Model):
     """A municipality's copy of a KLIK task: who is on it and how it stands."""

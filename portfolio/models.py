@@ -4,9 +4,12 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 MUNICIPALITY_CODE_RE = r"^[0-9]{3}$"
 INTERFACE_CODE_RE = r"^SF[0-9]{4}$"
@@ -74,6 +77,20 @@ class User(AbstractUser):
         return any(g.name == settings.KOMBIT_STAFF_GROUP for g in self.groups.all())
 
 
+class SupportSystemQuerySet(models.QuerySet):
+    def for_page(self):
+        """Adds the materials and the interfaces with the projects using each."""
+        return self.prefetch_related(
+            "materials",
+            Prefetch(
+                "interfaces",
+                queryset=Interface.objects.prefetch_related(
+                    Prefetch("usages", queryset=InterfaceUsage.objects.for_chips())
+                ),
+            ),
+        )
+
+
 class SupportSystem(models.Model):
     class Kind(models.TextChoices):
         STS = "sts", _("Support system (STS)")
@@ -85,6 +102,8 @@ class SupportSystem(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.STS)
     description = models.TextField(_("description"), blank=True)
     attention_points = models.TextField(_("attention points"), blank=True)
+
+    objects = SupportSystemQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -119,6 +138,14 @@ class Material(models.Model):
         return self.title
 
 
+class InterfaceQuerySet(models.QuerySet):
+    def for_list(self):
+        """Adds the support system and the projects using each interface."""
+        return self.select_related("support_system").prefetch_related(
+            Prefetch("usages", queryset=InterfaceUsage.objects.for_chips())
+        )
+
+
 class Interface(models.Model):
     code = models.CharField(
         _("code"),
@@ -137,6 +164,8 @@ class Interface(models.Model):
     description = models.TextField(_("description"), blank=True)
     documentation_url = models.URLField(_("documentation"), max_length=500, blank=True)
 
+    objects = InterfaceQuerySet.as_manager()
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("interface")
@@ -152,6 +181,27 @@ class Interface(models.Model):
 
     def get_absolute_url(self):
         return reverse("portfolio:interface", kwargs={"code": self.code})
+
+
+class ProjectQuerySet(models.QuerySet):
+    def for_overview(self):
+        """Adds the pilot municipalities and the interfaces used, with their support systems."""
+        return self.prefetch_related(
+            "pilot_municipalities",
+            Prefetch(
+                "usages",
+                queryset=InterfaceUsage.objects.select_related(
+                    "interface__support_system"
+                ).order_by("interface__support_system__name", "interface__code"),
+            ),
+        )
+
+    def using_support_system(self, support_system):
+        """Projects with an interface of `support_system` or a KLIK task concerning it."""
+        return self.filter(
+            Q(usages__interface__support_system=support_system)
+            | Q(tasks__support_system=support_system)
+        ).distinct()
 
 
 class Project(models.Model):
@@ -188,6 +238,8 @@ class Project(models.Model):
     go_live_on = models.DateField(_("go-live or ready-by date"), null=True, blank=True)
     klik_note = models.CharField(_("KLIK note"), max_length=300, blank=True)
 
+    objects = ProjectQuerySet.as_manager()
+
     class Meta:
         ordering = ["short_name"]
         verbose_name = _("project")
@@ -208,6 +260,28 @@ class Project(models.Model):
 
     def get_absolute_url(self):
         return reverse("portfolio:project", kwargs={"slug": self.slug})
+
+    @property
+    def rollout_summary(self):
+        """How the project rolls out, in words, with its ready-by date when it has one."""
+        if self.rollout == self.Rollout.WAVES:
+            text = ngettext("In %(count)d wave", "In %(count)d waves", self.rollout_waves or 0) % {
+                "count": self.rollout_waves or 0
+            }
+        else:
+            text = str(self.get_rollout_display())
+        if self.go_live_on:
+            text = _("%(how)s, ready by %(date)s") % {
+                "how": text,
+                "date": date_format(self.go_live_on, "j. F Y"),
+            }
+        return text
+
+
+class InterfaceUsageQuerySet(models.QuerySet):
+    def for_chips(self):
+        """Adds the project each chip names, in project order."""
+        return self.select_related("project").order_by("project__short_name")
 
 
 class InterfaceUsage(models.Model):
@@ -230,6 +304,8 @@ class InterfaceUsage(models.Model):
     planned_on = models.DateField(_("planned date"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    objects = InterfaceUsageQuerySet.as_manager()
+
     class Meta:
         ordering = ["interface__code", "project__short_name"]
         verbose_name = _("interface usage")
@@ -251,6 +327,28 @@ class InterfaceUsage(models.Model):
         if self.state == self.State.PLANNED and self.planned_year:
             return str(self.planned_year)
         return self.get_state_display()
+
+
+class EventQuerySet(models.QuerySet):
+    def for_list(self):
+        """Adds the support system and project each event is about."""
+        return self.select_related("support_system", "project")
+
+    def upcoming(self, now):
+        """Events not yet over at `now`, soonest first."""
+        return (
+            self.alias(over_at=Coalesce("ends_at", "starts_at"))
+            .filter(over_at__gte=now)
+            .order_by("starts_at", "pk")
+        )
+
+    def past(self, now):
+        """Events over before `now`, latest first."""
+        return (
+            self.alias(over_at=Coalesce("ends_at", "starts_at"))
+            .filter(over_at__lt=now)
+            .order_by(F("starts_at").desc(), "-pk")
+        )
 
 
 class Event(models.Model):
@@ -286,6 +384,8 @@ class Event(models.Model):
         blank=True,
         related_name="events",
     )
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at"]
