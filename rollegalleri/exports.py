@@ -113,7 +113,7 @@ def staffing_workbook(*, matrix, filters: list[tuple[str, str]], today: datetime
 
 
 def _about_sheet(workbook, filters, today):
-    about = workbook.create_sheet(_("About"))
+    about = workbook.create_sheet(_("About this export"))
     about.append([_cell(about, _("Produced")), today])
     for label, value in filters:
         about.append([_cell(about, label), _cell(about, value)])
