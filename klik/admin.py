@@ -1,7 +1,9 @@
 """Admin for KLIK: publishing tasks, and the municipalities' copies with their traffic light."""
 
+from django import forms
 from django.contrib import admin
-from django.utils import timezone
+from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -9,7 +11,19 @@ from rollegalleri.admin import MunicipalityScopedAdmin
 from rollegalleri.models import _scope_by_municipality
 
 from .models import Colour, MunicipalityTask, MunicipalityTaskChange, Task
-from .services import municipality_tasks_ensure
+from .services import (
+    EDITABLE_FIELDS,
+    StaleVersionError,
+    municipality_task_lock,
+    municipality_task_update,
+    municipality_tasks_ensure,
+)
+
+STALE_IN_ADMIN = _(
+    "Someone saved this task after you opened it, so your changes were not saved. "
+    "Open the task again to see it as it is now, then make your changes again."
+)
+CHANGE_SINCE = _("%(when)s – %(who)s changed %(field)s from «%(old)s» to «%(new)s»")
 
 
 @admin.register(Task)
@@ -67,8 +81,52 @@ class ColourListFilter(admin.SimpleListFilter):
         return queryset
 
 
+def change_text(change):
+    """One recorded change as a line of text, for the admin's error list."""
+    who = change.changed_by
+    return CHANGE_SINCE % {
+        "when": formats.date_format(timezone.localtime(change.changed_at), "DATETIME_FORMAT"),
+        "who": (who.get_full_name() or who.username) if who else _("unknown"),
+        "field": MunicipalityTask._meta.get_field(change.field).verbose_name,
+        "old": change.old_value or "–",
+        "new": change.new_value or "–",
+    }
+
+
+class MunicipalityTaskAdminForm(forms.ModelForm):
+    """The admin's form; `loaded_version` carries the task version the form showed, so a save
+    over someone else's newer change is refused, as on the task page."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    class Meta:
+        model = MunicipalityTask
+        fields = ("task", "municipality", *EDITABLE_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        version = cleaned.get("loaded_version")
+        if version is None:
+            raise ValidationError(STALE_IN_ADMIN)
+        try:
+            # The admin saves inside one transaction, so the row stays locked until the save.
+            municipality_task_lock(municipality_task=self.instance, version=version)
+        except StaleVersionError as error:
+            raise ValidationError(
+                [STALE_IN_ADMIN, *(change_text(c) for c in error.changes)]
+            ) from error
+        return cleaned
+
+
 @admin.register(MunicipalityTask)
 class MunicipalityTaskAdmin(MunicipalityScopedAdmin):
+    form = MunicipalityTaskAdminForm
     list_display = (
         "task",
         "municipality",
@@ -112,11 +170,22 @@ class MunicipalityTaskAdmin(MunicipalityScopedAdmin):
         return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
-        obj.updated_at = timezone.now()
-        obj.updated_by = request.user
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
+        if not change:
+            obj.updated_at = timezone.now()
+            obj.updated_by = request.user
+            super().save_model(request, obj, form, change)
+            return
+        # The task page's path: version check, history of each changed field, version bump.
+        municipality_task_update(
+            municipality_task=obj,
+            user=request.user,
+            data={
+                name: form.cleaned_data[name]
+                for name in EDITABLE_FIELDS
+                if name in form.cleaned_data
+            },
+            version=form.cleaned_data["loaded_version"],
+        )
 
     @admin.display(description=_("Status"), ordering="colour_rank")
     def colour(self, municipality_task):

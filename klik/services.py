@@ -65,22 +65,44 @@ def _shown(task: MunicipalityTask, field: str) -> str:
     return "" if value is None else str(value)
 
 
+def may_change(user, municipality_task: MunicipalityTask) -> bool:
+    """Whether `user` may change the task: its municipality's users, and superusers (the
+    catalogue's admins, who reach tasks only through the Django admin)."""
+    if user.is_superuser:
+        return True
+    return bool(user.municipality_id) and user.municipality_id == municipality_task.municipality_id
+
+
+def municipality_task_lock(
+    *, municipality_task: MunicipalityTask, version: int
+) -> MunicipalityTask:
+    """The task's row, locked until the transaction ends, if `version` is still current.
+
+    Raises StaleVersionError, with the changes since `version`, when someone saved in between.
+    Call it inside a transaction.
+    """
+    task = MunicipalityTask.objects.select_for_update().get(pk=municipality_task.pk)
+    if task.version != version:
+        raise StaleVersionError(
+            list(task.changes.filter(version__gt=version).select_related("changed_by"))
+        )
+    return task
+
+
 @transaction.atomic
 def municipality_task_update(
     *, municipality_task: MunicipalityTask, user, data: dict, version: int
 ) -> list[MunicipalityTaskChange]:
     """Apply `data` to the task if `version` is still current; returns the recorded changes.
 
-    Raises PermissionDenied for users outside the task's municipality, StaleVersionError when
-    someone saved in between, ValidationError when the values break the task's rules.
+    Raises PermissionDenied for users who may not change it (see may_change),
+    StaleVersionError when someone saved in between, ValidationError when the values break
+    the task's rules.
     """
-    task = MunicipalityTask.objects.select_for_update().get(pk=municipality_task.pk)
-    if not user.municipality_id or user.municipality_id != task.municipality_id:
+    # A copy never changes municipality, so the caller's instance answers who may change it.
+    if not may_change(user, municipality_task):
         raise PermissionDenied(NOT_YOUR_MUNICIPALITY)
-    if task.version != version:
-        raise StaleVersionError(
-            list(task.changes.filter(version__gt=version).select_related("changed_by"))
-        )
+    task = municipality_task_lock(municipality_task=municipality_task, version=version)
     with translation.override(settings.LANGUAGE_CODE):
         before = {field: _shown(task, field) for field in EDITABLE_FIELDS}
         for field in EDITABLE_FIELDS:

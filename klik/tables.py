@@ -4,6 +4,10 @@ import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
 from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import formats
+from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -16,11 +20,16 @@ MAX_PER_PAGE = 200
 
 
 class BoundedPaginator(Paginator):
-    """A paginator no URL can overload: per_page is capped, page numbers land on a real page."""
+    """A paginator no URL can overload: per_page is capped, page numbers land on a real page.
 
-    def __init__(self, object_list, per_page, *args, **kwargs):
+    `count`, when the caller already knows it, saves the COUNT query over the whole list.
+    """
+
+    def __init__(self, object_list, per_page, *args, count=None, **kwargs):
         per_page = min(per_page, MAX_PER_PAGE) if per_page >= 1 else DEFAULT_PER_PAGE
         super().__init__(object_list, per_page, *args, **kwargs)
+        if count is not None:
+            self.count = count  # fills the cached_property
 
     def validate_number(self, number):
         """The page asked for, moved into 1..num_pages (past the end means the last page)."""
@@ -36,14 +45,31 @@ def _sorted(*fields):
     return (*fields, "pk")
 
 
+class DateColumn(tables.Column):
+    """A date as django-tables2's DateColumn shows it (SHORT_DATE_FORMAT), formatted in Python:
+    the library's DateColumn compiles a template for every cell it renders."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each table gets its own copy of its columns, so this lives for one page. Many rows
+        # share a date (one task, many municipalities); each is formatted once.
+        self.shown = {}
+
+    def render(self, value):
+        if value not in self.shown:
+            self.shown[value] = formats.date_format(value, "SHORT_DATE_FORMAT")
+        return self.shown[value]
+
+
+# A pk no row has, reversed once per table and replaced by each row's own pk.
+_PK_PLACEHOLDER = 2**62
+
+
 class TaskTable(tables.Table):
     municipality = tables.Column(order_by=_sorted("municipality__name"))
     project = tables.Column(accessor="task__project", order_by=_sorted("task__project__short_name"))
     title = tables.Column(
-        accessor="task__title",
-        verbose_name=_("Task"),
-        linkify=lambda record: record.get_absolute_url(),
-        order_by=_sorted("task__title"),
+        accessor="task__title", verbose_name=_("Task"), order_by=_sorted("task__title")
     )
     support_system = tables.Column(
         accessor="task__support_system", order_by=_sorted("task__support_system__name")
@@ -54,12 +80,12 @@ class TaskTable(tables.Table):
         separator=" ",
         orderable=True,
     )
-    starts_on = tables.DateColumn(
+    starts_on = DateColumn(
         accessor="task__effective_start",
         verbose_name=capfirst(Task._meta.get_field("starts_on").verbose_name),
         order_by=_sorted("klik_start"),
     )
-    deadline = tables.DateColumn(accessor="task__deadline", order_by=_sorted("task__deadline"))
+    deadline = DateColumn(accessor="task__deadline", order_by=_sorted("task__deadline"))
     status = tables.Column(
         accessor="colour", verbose_name=_("Status"), order_by=_sorted("colour_rank")
     )
@@ -93,10 +119,26 @@ class TaskTable(tables.Table):
         """Each cell carries its column's name, so the stylesheet can size columns."""
         return {*super().get_column_class_names(classes_set, bound_column), bound_column.name}
 
-    def render_status(self, value):
-        return get_template("includes/colour_chip.html").render(
-            {"colour": value, "label": Colour(value).label}
+    def render_title(self, record, value):
+        """The title linking to the task page (its get_absolute_url, reversed once per table)."""
+        return format_html('<a href="{}">{}</a>', self._detail_url(record.pk), value)
+
+    @cached_property
+    def _detail_url(self):
+        """pk -> the task page's URL, from one reverse() instead of one per row."""
+        before, after = reverse("klik:detail", kwargs={"pk": _PK_PLACEHOLDER}).split(
+            str(_PK_PLACEHOLDER)
         )
+        return lambda pk: f"{before}{pk}{after}"
+
+    def render_status(self, value):
+        """The colour chip; each colour's chip is rendered once per table, not once per row."""
+        return self._chips[value]
+
+    @cached_property
+    def _chips(self):
+        chip = get_template("includes/colour_chip.html")
+        return {c.value: chip.render({"colour": c.value, "label": c.label}) for c in Colour}
 
     def value_status(self, value):
         return Colour(value).label

@@ -6,6 +6,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -43,17 +44,33 @@ class TaskListView(VisibleTasksMixin, SingleTableMixin, FilterView):
             return {}
         return {"exclude": ("municipality",)}
 
+    def get_table_pagination(self, table):
+        pagination = super().get_table_pagination(table)
+        filterset = self.filterset
+        if not filterset.is_bound or filterset.is_valid():
+            # The list is the facets' rows narrowed to the chosen colours (all when none is
+            # chosen), so its length is their sum: no second COUNT over the same rows.
+            chosen = set(filterset.form.cleaned_data["status"] if filterset.is_bound else ())
+            pagination["count"] = sum(
+                n for colour, n in self.colour_counts.items() if not chosen or colour in chosen
+            )
+        return pagination
+
+    @cached_property
+    def colour_counts(self):
+        """{colour: count} under every filter but the colour filter (one aggregate query)."""
+        return self.filterset.qs_without("status").colour_counts()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.urlencode()
-        context["facets"] = colour_facets(self.request, self.filterset)
+        context["facets"] = colour_facets(self.request, self.colour_counts)
         context["export_url"] = reverse("klik:export") + (f"?{query}" if query else "")
         return context
 
 
-def colour_facets(request, filterset):
-    """Each colour's count under the other filters, with a link toggling that colour."""
-    counts = filterset.qs_without("status").colour_counts()
+def colour_facets(request, counts):
+    """Each colour's count (`counts`, under the other filters), with a link toggling it."""
     chosen = [value for value in request.GET.getlist("status") if value in Colour.values]
     facets = []
     for colour in Colour:

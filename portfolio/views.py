@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -334,7 +335,9 @@ def ics_event(event, request):
     vevent.add("description", "\n\n".join(str(d) for d in details if d))
     if event.place:
         vevent.add("location", event.place)
-    vevent.add("url", request.build_absolute_uri("/arrangementer/") + f"#arrangement-{event.pk}")
+    vevent.add(
+        "url", request.build_absolute_uri(reverse("portfolio:events")) + f"#arrangement-{event.pk}"
+    )
     return vevent
 
 

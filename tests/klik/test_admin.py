@@ -6,8 +6,11 @@ from unittest import mock
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
+from klik.admin import STALE_IN_ADMIN
 from klik.models import PERSON_OTHER_MUNICIPALITY, MunicipalityTask, State, Task
+from klik.services import municipality_task_update
 from portfolio.models import Municipality
 from tests.factories import (
     InterfaceFactory,
@@ -101,11 +104,13 @@ def test_the_task_add_form_suggests_today_as_published_date(admin_client):
 
 
 def mt_form(mt, **overrides):
+    """What the admin's change form posts for `mt` as it was loaded, its version included."""
     data = {
         "responsible": mt.responsible_id or "",
         "executor": mt.executor_id or "",
         "state": mt.state,
         "note": mt.note,
+        "loaded_version": mt.version,
     }
     return {**data, **overrides}
 
@@ -136,6 +141,80 @@ def test_saving_a_municipality_task_in_the_admin_records_who_and_bumps_the_versi
     mt.refresh_from_db()
     assert (mt.responsible, mt.state, mt.version) == (person, State.IN_PROGRESS, 1)
     assert mt.updated_by.username == "admin"
+
+
+def test_saving_a_municipality_task_in_the_admin_records_who_when_from_and_to(
+    admin_client, naestved
+):
+    mt = municipality_task(naestved)
+    person = PersonFactory(municipality=naestved, name="Ida Holm")
+    url = reverse("admin:klik_municipalitytask_change", args=[mt.pk])
+    before = timezone.now()
+    admin_client.post(url, mt_form(mt, responsible=person.pk, state=State.IN_PROGRESS))
+    changes = list(mt.changes.order_by("field"))
+    assert [(c.field, c.old_value, c.new_value, c.version) for c in changes] == [
+        ("responsible", "", "Ida Holm", 1),
+        ("state", "Ikke påbegyndt", "I gang", 1),
+    ]
+    assert {c.changed_by.username for c in changes} == {"admin"}
+    assert all(c.changed_at >= before for c in changes)
+
+
+def test_the_admin_history_shows_up_on_the_task_page(admin_client, leader_client, naestved):
+    mt = municipality_task(naestved)
+    url = reverse("admin:klik_municipalitytask_change", args=[mt.pk])
+    admin_client.post(url, mt_form(mt, note="Aftalt med KOMBIT"))
+    page = leader_client.get(mt.get_absolute_url()).content.decode()
+    assert "«Aftalt med KOMBIT»" in page
+
+
+def test_saving_unchanged_in_the_admin_keeps_the_version_and_records_nothing(
+    admin_client, naestved
+):
+    mt = municipality_task(naestved)
+    url = reverse("admin:klik_municipalitytask_change", args=[mt.pk])
+    assert admin_client.post(url, mt_form(mt)).status_code == 302
+    mt.refresh_from_db()
+    assert mt.version == 0
+    assert not mt.changes.exists()
+
+
+def test_the_admin_change_form_carries_the_version_it_shows(admin_client, leader, naestved):
+    mt = municipality_task(naestved)
+    municipality_task_update(municipality_task=mt, user=leader, data={"note": "a"}, version=0)
+    response = admin_client.get(reverse("admin:klik_municipalitytask_change", args=[mt.pk]))
+    assert '<input type="hidden" name="loaded_version" value="1"' in response.content.decode()
+
+
+def test_an_admin_save_over_a_newer_change_is_refused_and_tells_what_changed(
+    admin_client, leader, naestved
+):
+    mt = municipality_task(naestved)
+    opened = mt_form(mt, note="Fra admin")
+    municipality_task_update(
+        municipality_task=mt, user=leader, data={"note": "Fra kommunen"}, version=0
+    )
+    url = reverse("admin:klik_municipalitytask_change", args=[mt.pk])
+    response = admin_client.post(url, opened)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert errors[0] == STALE_IN_ADMIN
+    assert "«Fra kommunen»" in errors[1] and leader.username in errors[1]
+    assert "Fra kommunen" in response.content.decode()
+    mt.refresh_from_db()
+    assert (mt.note, mt.version, mt.changes.count()) == ("Fra kommunen", 1, 1)
+
+
+def test_an_admin_save_without_the_loaded_version_is_refused(admin_client, naestved):
+    mt = municipality_task(naestved)
+    data = mt_form(mt, note="x")
+    del data["loaded_version"]
+    url = reverse("admin:klik_municipalitytask_change", args=[mt.pk])
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert STALE_IN_ADMIN in response.context["adminform"].form.non_field_errors()
+    mt.refresh_from_db()
+    assert (mt.note, mt.version) == ("", 0)
 
 
 @pytest.fixture
@@ -179,6 +258,18 @@ def test_a_municipal_admin_user_cannot_pick_another_municipalitys_person(
     assert "responsible" in response.context["adminform"].form.errors
     mt.refresh_from_db()
     assert mt.responsible is None
+
+
+def test_a_municipal_admin_user_saving_their_task_records_history(client, staff_leader, naestved):
+    mt = municipality_task(naestved)
+    client.force_login(staff_leader)
+    url = reverse("admin:klik_municipalitytask_change", args=[mt.pk])
+    assert client.post(url, mt_form(mt, needs_help="on")).status_code == 302
+    mt.refresh_from_db()
+    assert (mt.needs_help, mt.version, mt.updated_by) == (True, 1, staff_leader)
+    change = mt.changes.get()
+    assert (change.field, change.old_value, change.new_value) == ("needs_help", "Nej", "Ja")
+    assert change.changed_by == staff_leader
 
 
 def test_kombit_staff_in_the_admin_see_every_municipality_read_only(
