@@ -2,11 +2,34 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Municipality, Project, SupportSystem
+
+# Fixed paths under /roller/ that a role slug must never shadow.
+RESERVED_ROLE_SLUGS = ("bemanding", "personer")
+
+
+def validate_role_slug_not_reserved(value):
+    """Refuses slugs that are fixed paths under /roller/."""
+    if value in RESERVED_ROLE_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is reserved for a page of the role gallery."),
+            code="reserved",
+            params={"slug": value},
+        )
 
 
 def _scope_by_municipality(queryset, user, path):
@@ -32,7 +55,9 @@ class Role(models.Model):
         SP = "sp", _("SP")
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, validators=[validate_role_slug_not_reserved]
+    )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     headline = models.CharField(_("headline"), max_length=200, blank=True)
@@ -50,6 +75,13 @@ class Role(models.Model):
         ordering = ["category", "position", "name"]
         verbose_name = _("role")
         verbose_name_plural = _("roles")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(slug__in=RESERVED_ROLE_SLUGS),
+                name="role_slug_not_reserved",
+                violation_error_message=_("This slug is reserved for a page of the role gallery."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -74,6 +106,38 @@ class ProjectRoleQuerySet(models.QuerySet):
     def unstaffed_for(self, municipality):
         """Required project roles nobody in `municipality` holds: the gallery's risks."""
         return self.filter(required=True).with_staffing(municipality).filter(is_staffed=False)
+
+    def for_matrix(self):
+        """Adds the project and role each matrix cell shows, in matrix order."""
+        return self.select_related("project", "role").order_by(
+            "role__category", "role__position", "role__name", "project__short_name"
+        )
+
+    def with_staffed_municipalities(self):
+        """Adds `staffed_municipalities`: how many municipalities have someone holding the role
+        for the project (or across projects). One subquery, whatever the number of rows."""
+        staffed = (
+            RoleAssignment.objects.filter(
+                Q(project=OuterRef("project")) | Q(project__isnull=True),
+                role=OuterRef("role"),
+                person__retired_on__isnull=True,
+                ended_on__isnull=True,
+            )
+            .order_by()
+            .values("role")
+            .annotate(n=Count("person__municipality", distinct=True))
+            .values("n")
+        )
+        return self.annotate(staffed_municipalities=Coalesce(Subquery(staffed), 0))
+
+    def with_national_staffing(self, municipality_count):
+        """Adds `staffed_municipalities` and `is_staffed`: every one of the
+        `municipality_count` municipalities has someone in the cell."""
+        return self.with_staffed_municipalities().annotate(
+            is_staffed=ExpressionWrapper(
+                Q(staffed_municipalities__gte=municipality_count), output_field=BooleanField()
+            )
+        )
 
 
 class ProjectRole(models.Model):
@@ -115,6 +179,34 @@ class PersonQuerySet(models.QuerySet):
         """Persons not retired."""
         return self.filter(retired_on__isnull=True)
 
+    def for_list(self):
+        """Adds the municipality and, as `current_assignments`, the roles each person holds."""
+        current = RoleAssignment.objects.current().select_related("role", "project")
+        return self.select_related("municipality").prefetch_related(
+            Prefetch("assignments", queryset=current, to_attr="current_assignments")
+        )
+
+    def with_role_match(self, roles, project=None):
+        """Adds `holds_role`: the person currently holds one of `roles`, for `project` or
+        across projects (any project when `project` is None)."""
+        held = RoleAssignment.objects.filter(
+            person=OuterRef("pk"), role__in=roles, ended_on__isnull=True
+        )
+        if project is not None:
+            held = held.filter(Q(project=project) | Q(project__isnull=True))
+        return self.annotate(holds_role=Exists(held))
+
+    def holding_roles(self, roles, municipality, project=None):
+        """Active persons of `municipality` who currently hold one of `roles` (for `project`
+        or across projects): the people a KLIK task needing those roles should go to."""
+        return (
+            self.filter(municipality=municipality)
+            .active()
+            .with_role_match(roles, project)
+            .filter(holds_role=True)
+            .order_by("name", "pk")
+        )
+
 
 class Person(models.Model):
     municipality = models.ForeignKey(
@@ -147,6 +239,9 @@ class Person(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("rollegalleri:person_detail", kwargs={"pk": self.pk})
+
 
 class RoleAssignmentQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -156,6 +251,22 @@ class RoleAssignmentQuerySet(models.QuerySet):
     def current(self):
         """Assignments that have not ended."""
         return self.filter(ended_on__isnull=True)
+
+    def held_in(self, municipality):
+        """Current assignments of the active persons of `municipality`, with person and
+        project: who holds what there today."""
+        return (
+            self.current()
+            .filter(person__municipality=municipality, person__retired_on__isnull=True)
+            .select_related("person", "project")
+            .order_by("person__name", "pk")
+        )
+
+    def for_person_page(self):
+        """Adds the role and project a person's assignment list shows, newest first."""
+        return self.select_related("role", "project").order_by(
+            "ended_on", "-started_on", "role__name", "pk"
+        )
 
 
 class RoleAssignment(models.Model):

@@ -1,0 +1,55 @@
+"""Forms of the role gallery; every one is used by a municipal user for their own municipality."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.models import Project
+
+from .models import Person, Role
+
+
+class DkfdsMixin:
+    """Gives each widget Det Fælles Designsystem's class."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            elif isinstance(widget, forms.widgets.Input) and widget.input_type != "checkbox":
+                widget.attrs.setdefault("class", "form-input")
+
+
+class PersonForm(DkfdsMixin, forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["name", "email", "job_title", "department"]
+
+
+class RoleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.get_category_display()})"
+
+
+class RoleAssignmentForm(DkfdsMixin, forms.Form):
+    """Give a person a role, for one project or across projects."""
+
+    role = RoleChoiceField(label=_("Role"), queryset=Role.objects.all())
+    project = forms.ModelChoiceField(
+        label=_("Project"),
+        queryset=Project.objects.all(),
+        required=False,
+        empty_label=_("All projects (across projects)"),
+        help_text=_("Leave empty when the person holds the role across projects."),
+    )
+    started_on = forms.DateField(
+        label=_("Started on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class FilterForm(DkfdsMixin, forms.Form):
+    """The form class of the role gallery's filtersets."""

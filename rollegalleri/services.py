@@ -1,0 +1,132 @@
+"""Writes that carry the role gallery's rules: persons and who holds which role."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from klik.models import MunicipalityTask, State
+from portfolio.models import Municipality, Project
+
+from .models import Person, Role, RoleAssignment
+
+ASSIGNMENT_DUPLICATE = _("The person already holds this role for the chosen project.")
+ASSIGNMENT_DUPLICATE_ACROSS = _("The person already holds this role across projects.")
+ASSIGNMENT_ALREADY_ENDED = _("The assignment has already ended.")
+PERSON_OTHER_MUNICIPALITY = _("The person belongs to another municipality.")
+PERSON_RETIRED = _("A retired person cannot be given a role.")
+PERSON_ALREADY_RETIRED = _("The person has already retired.")
+
+
+def person_create(
+    *,
+    municipality: Municipality,
+    name: str,
+    email: str = "",
+    job_title: str = "",
+    department: str = "",
+) -> Person:
+    """Create a person of `municipality`."""
+    person = Person(
+        municipality=municipality,
+        name=name,
+        email=email,
+        job_title=job_title,
+        department=department,
+    )
+    person.full_clean()
+    person.save()
+    return person
+
+
+def person_update(
+    *, person: Person, name: str, email: str = "", job_title: str = "", department: str = ""
+) -> Person:
+    """Change a person's name and contact details; the municipality never changes."""
+    person.name, person.email = name, email
+    person.job_title, person.department = job_title, department
+    person.full_clean()
+    person.save()
+    return person
+
+
+def person_open_tasks(*, person: Person):
+    """The person's open KLIK tasks (not solved) where they are responsible or executor."""
+    return (
+        MunicipalityTask.objects.filter(municipality_id=person.municipality_id)
+        .filter(Q(responsible=person) | Q(executor=person))
+        .exclude(state=State.DONE)
+        .select_related("task", "responsible", "executor")
+        .order_by("task__deadline", "pk")
+    )
+
+
+@transaction.atomic
+def person_retire(*, person: Person, retired_on: datetime.date | None = None) -> list:
+    """Retire a person and end their current assignments (history stays).
+
+    Returns the open KLIK tasks where the person is still responsible or executor, so the
+    caller can warn and list them: those tasks need someone else.
+    """
+    if person.retired_on is not None:
+        raise ValidationError(PERSON_ALREADY_RETIRED)
+    retired_on = retired_on or timezone.localdate()
+    for assignment in person.assignments.current():
+        role_assignment_end(assignment=assignment, ended_on=retired_on)
+    person.retired_on = retired_on
+    person.full_clean()
+    person.save(update_fields=["retired_on"])
+    return list(person_open_tasks(person=person))
+
+
+def role_assignment_create(
+    *,
+    municipality: Municipality,
+    person: Person,
+    role: Role,
+    project: Project | None = None,
+    started_on: datetime.date | None = None,
+) -> RoleAssignment:
+    """Give `person` the role for `project` (or across projects when None).
+
+    Refuses a person of another municipality, a retired person and a duplicate of a current
+    assignment, each with its module-constant message.
+    """
+    if person.municipality_id != municipality.pk:
+        raise ValidationError({"person": PERSON_OTHER_MUNICIPALITY})
+    if person.retired_on is not None:
+        raise ValidationError({"person": PERSON_RETIRED})
+    duplicate = ASSIGNMENT_DUPLICATE if project else ASSIGNMENT_DUPLICATE_ACROSS
+    current = RoleAssignment.objects.current().filter(person=person, role=role, project=project)
+    if current.exists():
+        raise ValidationError(duplicate)
+    assignment = RoleAssignment(
+        person=person,
+        role=role,
+        project=project,
+        started_on=started_on or timezone.localdate(),
+    )
+    assignment.full_clean(validate_constraints=False)
+    try:
+        # The partial unique constraints catch a duplicate made by a concurrent request.
+        with transaction.atomic():
+            assignment.save()
+    except IntegrityError as exc:
+        raise ValidationError(duplicate) from exc
+    return assignment
+
+
+def role_assignment_end(
+    *, assignment: RoleAssignment, ended_on: datetime.date | None = None
+) -> RoleAssignment:
+    """End an assignment on `ended_on` (today by default). The row stays as history."""
+    if assignment.ended_on is not None:
+        raise ValidationError(ASSIGNMENT_ALREADY_ENDED)
+    # An assignment that starts in the future ends the day it would have started.
+    assignment.ended_on = max(ended_on or timezone.localdate(), assignment.started_on)
+    assignment.full_clean()
+    assignment.save(update_fields=["ended_on"])
+    return assignment

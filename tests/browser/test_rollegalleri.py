@@ -1,0 +1,120 @@
+"""A programme leader staffs an unstaffed role; an admin rewrites a role's responsibility."""
+
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from rollegalleri.models import Role
+from tests.factories import KombitStaffFactory, ProgrammeLeaderFactory, UserFactory
+
+SHOTS = Path("/tmp/shots")
+
+
+@pytest.fixture
+def deck_and_users(db):
+    """The deck's facts, the naestved programme leader, a KOMBIT user and an admin."""
+    call_command("load_facts", stdout=StringIO())
+    from portfolio.models import Municipality
+
+    naestved = Municipality.objects.get(code="370")
+    ProgrammeLeaderFactory(username="naestved", municipality=naestved, password="naestved")
+    KombitStaffFactory(username="kombit", password="kombit")
+    UserFactory(
+        username="admin", municipality=None, password="admin", is_staff=True, is_superuser=True
+    )
+
+
+def log_in(page, base, username):
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill(username)
+    page.get_by_role("button", name="Log ind").click()
+    expect(page).to_have_url(base + "/")
+
+
+def unstaffed_count(page, base):
+    page.goto(base + "/")
+    return int(page.locator("[data-unstaffed-count]").get_attribute("data-unstaffed-count"))
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"roller-{name}.png", full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_programme_leader_staffs_a_role_and_an_admin_rewrites_its_responsibility(
+    live_server, page, deck_and_users
+):
+    base = live_server.url
+    page.set_viewport_size({"width": 1400, "height": 900})
+    log_in(page, base, "naestved")
+    before = unstaffed_count(page, base)
+
+    page.goto(base + "/roller/bemanding/")
+    cell = page.locator("tr[data-role='tekniker'] td[data-project='bbr']")
+    expect(cell).to_contain_text("Ubesat")
+    shot(page, "bemanding")
+
+    page.get_by_role("link", name="Tilføj person").click()
+    page.get_by_label("Navn").fill("Tove Tekniker")
+    page.get_by_label("E-mail").fill("tove@naestved.dk")
+    page.get_by_label("Stilling").fill("It-tekniker")
+    page.get_by_label("Afdeling").fill("Digitalisering")
+    shot(page, "person-ny")
+    page.get_by_role("button", name="Gem").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tove Tekniker")
+
+    page.get_by_role("link", name="Tildel rolle").click()
+    page.get_by_label("Rolle", exact=True).select_option(label="Tekniker (Tekniske roller)")
+    page.get_by_label(re.compile(r"^Projekt \(valgfri\)")).select_option(label="BBR")
+    shot(page, "tildel")
+    page.get_by_role("button", name="Tildel", exact=True).click()
+    expect(page.locator(".alert-success")).to_contain_text("Tove Tekniker har nu rollen Tekniker.")
+    shot(page, "person")
+
+    page.goto(base + "/roller/bemanding/")
+    expect(cell).to_contain_text("Tove Tekniker")
+    expect(cell).not_to_contain_text("Ubesat")
+    assert unstaffed_count(page, base) == before - 1
+
+    page.get_by_role("button", name="Log ud").click()
+    log_in(page, base, "admin")
+    role = Role.objects.get(slug="tekniker")
+    page.goto(f"{base}/admin/rollegalleri/role/{role.pk}/change/")
+    new_text = "Teknikeren har ansvaret for, at snitfladerne virker i kommunens it-miljø."
+    page.locator("#id_responsibility").fill(new_text)
+    page.locator("input[name='_save']").click()
+    expect(page).to_have_url(re.compile(r"/admin/rollegalleri/role/$"))
+
+    page.goto(base + "/roller/tekniker/")
+    expect(page.locator(".rollegalleri-responsibility")).to_contain_text(new_text)
+    shot(page, "rolle")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_kombit_staff_see_the_gallery_and_the_national_summary(live_server, page, deck_and_users):
+    base = live_server.url
+    page.set_viewport_size({"width": 1400, "height": 900})
+    log_in(page, base, "kombit")
+    page.goto(base + "/roller/")
+    expect(page.get_by_role("heading", name="Tekniske roller")).to_be_visible()
+    shot(page, "galleri")
+    page.goto(base + "/roller/supportberettiget-bruger/")
+    expect(page.get_by_role("heading", name="Kompetencer")).to_be_visible()
+    shot(page, "eksempel")
+    page.goto(base + "/roller/bemanding/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bemanding i hele landet")
+    expect(page.locator("td[data-unstaffed-municipalities]").first).to_contain_text("98")
+    shot(page, "landsoversigt")
+    page.goto(base + "/roller/personer/")
+    shot(page, "personer")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(base + "/roller/bemanding/?municipality=370")
+    shot(page, "bemanding-telefon")
