@@ -77,34 +77,3 @@ def danish():
     """Messages as the user reads them: validation texts rendered in Danish."""
     with translation.override("da"):
         yield
-
-
-_serialized_contents = {}
-
-
-def _carry_serialized_contents():
-    """Keep serialized_rollback working after Playwright has started.
-
-    Playwright's event loop makes the test thread count as async, so Django's connection
-    handler (an asgiref Local) hands out a new connection object that lacks the serialized
-    test data. A transactional test's flush then re-runs post_migrate and the next one is not
-    given back the rows the data migrations made (the groups). Carry the data over.
-    """
-    from django.db import connections
-
-    for alias in connections:
-        connection = connections[alias]
-        if hasattr(connection, "_test_serialized_contents"):
-            _serialized_contents[alias] = connection._test_serialized_contents
-        elif alias in _serialized_contents:
-            connection._test_serialized_contents = _serialized_contents[alias]
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item):
-    _carry_serialized_contents()
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_teardown(item):
-    _carry_serialized_contents()
