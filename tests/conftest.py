@@ -108,3 +108,21 @@ def pytest_runtest_setup(item):
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_teardown(item):
     _carry_serialized_contents()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the transactional (browser) tests after all other database tests.
+
+    pytest-django puts them last, but pytest's own fixture-scope reordering runs afterwards
+    and, grouping by Playwright's session-scoped browser parameter, moved them into the
+    middle: every database test after them then met a flushed database without the groups
+    the migrations made. A stable sort keeps every other order as it was.
+    """
+
+    def transactional(item):
+        marker = item.get_closest_marker("django_db")
+        flagged = bool(marker and marker.kwargs.get("transaction"))
+        return flagged or "live_server" in getattr(item, "fixturenames", ())
+
+    items.sort(key=transactional)
