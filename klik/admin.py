@@ -163,6 +163,13 @@ class MunicipalityTaskAdmin(MunicipalityScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_colour(timezone.localdate())
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only viewers save nothing; the version the form carries is no field to them.
+            return [name for name in fields if name != "loaded_version"]
+        return fields
+
     def get_readonly_fields(self, request, obj=None):
         # A copy belongs to its task and municipality for good; publishing made it.
         if obj is not None:

@@ -109,7 +109,7 @@ class TaskTable(tables.Table):
             "executor",
         )
         sequence = fields
-        template_name = "includes/table.html"
+        template_name = "klik/task_table.html"
         attrs = {"class": "table table--compact klik-table"}
         row_attrs = {"data-colour": lambda record: record.colour}
         per_page = DEFAULT_PER_PAGE

@@ -1,43 +1,13 @@
 """Creates the programme leader and KOMBIT staff groups with their permissions."""
 
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-VIEW_ALL = [
-    ("portfolio", "municipality"), ("portfolio", "supportsystem"), ("portfolio", "material"),
-    ("portfolio", "interface"), ("portfolio", "project"), ("portfolio", "interfaceusage"),
-    ("portfolio", "event"), ("klik", "task"), ("klik", "municipalitytask"),
-    ("klik", "municipalitytaskchange"), ("rollegalleri", "role"),
-    ("rollegalleri", "projectrole"), ("rollegalleri", "person"),
-    ("rollegalleri", "roleassignment"),
-]
-PROGRAMME_LEADER_EXTRA = [
-    ("change", "klik", "municipalitytask"),
-    ("add", "rollegalleri", "person"), ("change", "rollegalleri", "person"),
-    ("add", "rollegalleri", "roleassignment"), ("change", "rollegalleri", "roleassignment"),
-]
+from portfolio.groups import groups_ensure
 
 
 def create_groups(apps, schema_editor):
-    # Permissions are normally made after migrate; make them now so the groups can get them.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-
-    def perm(action, app_label, model):
-        return Permission.objects.get(
-            content_type__app_label=app_label, codename=f"{action}_{model}"
-        )
-
-    view = [perm("view", app, model) for app, model in VIEW_ALL]
-    staff, _ = Group.objects.get_or_create(name=settings.KOMBIT_STAFF_GROUP)
-    staff.permissions.set(view)
-    leaders, _ = Group.objects.get_or_create(name=settings.PROGRAMME_LEADER_GROUP)
-    leaders.permissions.set(view + [perm(*p) for p in PROGRAMME_LEADER_EXTRA])
+    groups_ensure(apps, using=schema_editor.connection.alias)
 
 
 def remove_groups(apps, schema_editor):

@@ -31,7 +31,7 @@ def log_in(page, live_server, username):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_programme_leader_filters_red_exports_and_fixes_a_yellow_task(
     page, live_server, leader_with_tasks, tmp_path
 ):

@@ -43,7 +43,7 @@ def bullets_before(page, selector):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_programme_leader_logs_in_and_sees_the_dashboard(live_server, page, naestved_leader):
     page.goto(live_server.url + "/")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
@@ -75,7 +75,7 @@ def test_the_programme_leader_logs_in_and_sees_the_dashboard(live_server, page, 
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_wrong_password_keeps_the_user_on_the_login_page(live_server, page, naestved_leader):
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Brugernavn").fill("naestved")

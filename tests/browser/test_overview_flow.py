@@ -3,8 +3,6 @@
 import re
 
 import pytest
-from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from portfolio.models import Municipality
@@ -15,9 +13,6 @@ from tests.portfolio.test_dashboard import klik_list_available
 @pytest.fixture
 def deck_leader():
     call_command("load_facts", verbosity=0)
-    # serialized_rollback does not always hand back the groups after an earlier browser test's
-    # flush (see the report); the leader only needs the group to exist.
-    Group.objects.get_or_create(name=settings.PROGRAMME_LEADER_GROUP)
     return ProgrammeLeaderFactory(
         username="naestved", municipality=Municipality.objects.get(code="370")
     )
@@ -32,7 +27,7 @@ def log_in(page, live_server, username):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_leader_goes_from_the_red_count_to_the_list_and_through_the_overview(
     deck_leader, live_server, page
 ):

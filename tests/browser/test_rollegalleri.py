@@ -47,7 +47,7 @@ def shot(page, name):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_programme_leader_staffs_a_role_and_an_admin_rewrites_its_responsibility(
     live_server, page, deck_and_users
 ):
@@ -98,7 +98,7 @@ def test_a_programme_leader_staffs_a_role_and_an_admin_rewrites_its_responsibili
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_kombit_staff_see_the_gallery_and_the_national_summary(live_server, page, deck_and_users):
     base = live_server.url
     page.set_viewport_size({"width": 1400, "height": 900})

@@ -327,6 +327,20 @@ def test_kombit_staff_can_open_any_municipalitys_task_in_the_admin_without_savin
     assert theirs.note == ""
 
 
+def test_read_only_viewers_in_the_admin_see_the_task_without_the_forms_version_field(
+    client, kombit, naestved, hoersholm
+):
+    kombit.is_staff = True
+    kombit.save()
+    theirs = municipality_task(hoersholm, title="Opsæt adgang")
+    client.force_login(kombit)
+    response = client.get(reverse("admin:klik_municipalitytask_change", args=[theirs.pk]))
+    html = response.content.decode()
+    assert "Opsæt adgang" in html
+    assert "<label>Version:</label>" in html
+    assert "loaded_version" not in html and "Loaded version" not in html
+
+
 def test_the_task_history_changelist_runs_a_fixed_number_of_queries(
     admin_client, naestved, leader, django_assert_max_num_queries
 ):

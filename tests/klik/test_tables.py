@@ -77,3 +77,12 @@ def test_dates_are_shown_day_month_year_and_a_missing_deadline_as_a_dash(leader_
     deadlines = re.findall(r'<td class="deadline">([^<]*)</td>', html)
     assert starts == ["03.05.2020", "03.05.2020"]
     assert sorted(deadlines) == sorted([(today() + 60 * DAY).strftime("%d.%m.%Y"), "—"])
+
+
+def test_the_klik_table_template_writes_each_cells_attributes_as_django_tables2_would(
+    leader_client, kombit_client, rainbow
+):
+    for client in (leader_client, kombit_client):
+        table = client.get("/klik/").context["table"]
+        for column in table.columns:
+            assert column.attrs["td"].as_html() == f'class="{column.name}"'

@@ -28,6 +28,8 @@ def test_the_main_menu_links_to_each_section(leader_client):
         (lambda mt: reverse("portfolio:overview"), "/overblik/"),
         (lambda mt: mt.task.support_system.get_absolute_url(), "/overblik/"),
         (lambda mt: reverse("portfolio:events"), "/arrangementer/"),
+        (lambda mt: reverse("rollegalleri:list"), "/roller/"),
+        (lambda mt: reverse("rollegalleri:staffing"), "/roller/"),
     ],
 )
 def test_the_main_menu_marks_the_section_the_page_belongs_to(
