@@ -161,3 +161,27 @@ def test_a_project_in_waves_without_a_count_is_refused_in_the_admin(admin_client
     assert response.status_code == 200
     assert "En bølgevis udrulning skal have et antal bølger." in response.content.decode()
     assert not Project.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("app_label", "model_name", "field_name"),
+    [
+        ("klik", "task", "project"),
+        ("klik", "municipalitytask", "responsible"),
+        ("portfolio", "interface", "support_system"),
+    ],
+)
+def test_an_admin_autocomplete_search_with_a_nul_byte_finds_nothing_instead_of_failing(
+    admin_client, catalogue, app_label, model_name, field_name
+):
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": app_label,
+            "model_name": model_name,
+            "field_name": field_name,
+            "term": "BBR\x00",
+        },
+    )
+    assert response.status_code == 200
+    assert response.json()["results"] == []
