@@ -17,6 +17,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from klik.tables import BoundedPaginator
 from portfolio.models import MUNICIPALITY_CODE_RE, Municipality, Project
 
 from . import services
@@ -191,6 +192,8 @@ class PersonListView(SingleTableMixin, FilterView):
     table_class = PersonTable
     template_name = "rollegalleri/person_list.html"
     paginate_by = 50
+    # ?per_page= comes from the URL: the KLIK list's paginator caps it and ignores nonsense.
+    table_pagination = {"paginator_class": BoundedPaginator}
     strict = False
 
     def get_queryset(self):

@@ -331,3 +331,13 @@ def test_the_assignment_form_and_the_find_a_person_list_run_a_fixed_number_of_qu
     with django_assert_max_num_queries(11):
         response = leader_client.get("/roller/personer/?role=tekniker&project=bbr")
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize("per_page", ["-1", "0", "999999999999"])
+def test_the_person_list_with_a_nonsense_per_page_still_lists_the_persons(
+    leader_client, naestved, per_page
+):
+    PersonFactory(municipality=naestved, name="Mette Holm")
+    response = leader_client.get("/roller/personer/", {"per_page": per_page})
+    assert response.status_code == 200
+    assert "Mette Holm" in response.content.decode()
