@@ -7,7 +7,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.template.defaultfilters import date as date_filter
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from klik.models import Colour, MunicipalityTask, State
@@ -144,15 +143,6 @@ def test_kombit_staff_see_the_nations_counts(mixed, kombit_client):
     assert dashboard_counts(doc) == {"red": 2, "yellow": 1 + 6, "green": 3, "grey": 1 + 1}
 
 
-def klik_list_available():
-    try:
-        reverse("klik:list")
-    except NoReverseMatch:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not klik_list_available(), reason="the /klik/ list (issue 3) is not merged")
 @pytest.mark.parametrize("who", ["leader", "kombit"])
 def test_the_dashboard_counts_equal_the_lists_facets(mixed, who, client, request):
     client.force_login(request.getfixturevalue(who))

@@ -18,7 +18,6 @@ from tests.factories import (
     SupportSystemFactory,
     TaskFactory,
 )
-from tests.portfolio.test_dashboard import klik_list_available
 from tests.portfolio.test_support_system import has_class, page
 
 DAY = datetime.timedelta(days=1)
@@ -144,7 +143,6 @@ def test_colour_filter_agrees_with_the_klik_list_for_the_same_user(infra, leader
     assert set(listed.values_list("municipality_id", flat=True)) == {leader.municipality_id}
 
 
-@pytest.mark.skipif(not klik_list_available(), reason="the /klik/ list (issue 3) is not merged")
 @pytest.mark.parametrize("who", ["leader", "kombit"])
 def test_each_overview_count_equals_what_the_klik_list_shows_for_its_link(
     infra, who, client, request
