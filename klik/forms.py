@@ -1,11 +1,11 @@
 """The municipality's edit form for one KLIK task."""
 
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
-from rollegalleri.models import Person, RoleAssignment
+from rollegalleri.models import Person
 
 from .models import MunicipalityTask
 from .services import EDITABLE_FIELDS
@@ -14,19 +14,14 @@ HOLDS_NEEDED_ROLE = _("holds a role the task needs")
 
 
 def person_choices(municipality_task):
-    """Active persons of the task's municipality (plus whoever is on the task now), those
-    holding a role the task needs first, each with `holds_needed_role`."""
+    """Active persons of the task's municipality (plus whoever is on the task now), each with
+    `holds_role`: they hold a role the task needs."""
     task = municipality_task.task
-    holds = RoleAssignment.objects.current().filter(
-        Q(project__isnull=True) | Q(project_id=task.project_id),
-        person=OuterRef("pk"),
-        role__klik_tasks=task.pk,
-    )
     on_task = [pk for pk in (municipality_task.responsible_id, municipality_task.executor_id) if pk]
     return (
         Person.objects.filter(municipality_id=municipality_task.municipality_id)
         .filter(Q(retired_on__isnull=True) | Q(pk__in=on_task))
-        .annotate(holds_needed_role=Exists(holds))
+        .with_role_match(task.roles.all(), task.project_id)
     )
 
 
@@ -48,7 +43,7 @@ def refreshed_data(form, municipality_task):
 
 
 def _person_label(person):
-    if person.holds_needed_role:
+    if person.holds_role:
         return f"{person.name} ({HOLDS_NEEDED_ROLE})"
     return person.name
 
@@ -65,7 +60,7 @@ class MunicipalityTaskForm(forms.Form):
         self.fields.update(fields_for_model(MunicipalityTask, fields=EDITABLE_FIELDS))
         persons = person_choices(municipality_task)
         self.fields["responsible"].queryset = persons.order_by("name", "pk")
-        self.fields["executor"].queryset = persons.order_by("-holds_needed_role", "name", "pk")
+        self.fields["executor"].queryset = persons.order_by("-holds_role", "name", "pk")
         for name in ("responsible", "executor"):
             self.fields[name].label_from_instance = _person_label
             self.fields[name].empty_label = _("– nobody yet –")
