@@ -45,6 +45,7 @@ test-fast: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
 
 bench: install

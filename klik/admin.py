@@ -7,8 +7,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from rollegalleri.admin import MunicipalityScopedAdmin
-from rollegalleri.models import _scope_by_municipality
+from portfolio.admin import MunicipalityScopedAdmin
+from portfolio.scoping import scope_by_municipality
 
 from .models import Colour, MunicipalityTask, MunicipalityTaskChange, Task
 from .services import (
@@ -230,7 +230,7 @@ class MunicipalityTaskChangeAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return _scope_by_municipality(queryset, request.user, "municipality_task__municipality_id")
+        return scope_by_municipality(queryset, request.user, "municipality_task__municipality_id")
 
     def has_add_permission(self, request):
         return False

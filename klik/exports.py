@@ -11,12 +11,12 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from portfolio.spreadsheets import FORMULA_STARTS, text_cell
+
 from .models import Colour, MunicipalityTask, State, Task
 
 SHEET_TITLE = "KLIK-opgaver"
 FILTER_SHEET_TITLE = "Filtre"
-# A spreadsheet runs text starting with these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 DATE_FORMAT = "DD-MM-YYYY"
 DATETIME_FORMAT = "DD-MM-YYYY HH:MM"
 STATUS_FILLS = {
@@ -61,16 +61,6 @@ def headers():
         _("Link"),
     )
     return [capfirst(str(name)) for name in names]
-
-
-def text_cell(sheet, value):
-    """A cell holding `value` as plain text: never a formula, never an illegal character."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    cell = WriteOnlyCell(sheet, value=value)
-    if value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
 
 
 class _Styled:

@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Interface, Municipality, Project, SupportSystem
+from portfolio.widgets import dkfds_widgets
 
-from .forms import dkfds_widgets
 from .models import Colour, State
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.widgets import dkfds_widgets
 from rollegalleri.models import Person
 
 from .models import MunicipalityTask
@@ -70,17 +71,3 @@ class MunicipalityTaskForm(forms.Form):
         for name in EDITABLE_FIELDS:
             self.fields[name].show_hidden_initial = True
         dkfds_widgets(self)
-
-
-def dkfds_widgets(form):
-    """Give each widget of `form` Det Fælles Designsystem's class for its kind."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
-            css = "form-checkbox"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-input"
-        widget.attrs.setdefault("class", css)
-    return form

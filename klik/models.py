@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Interface, Municipality, Project, SupportSystem
-from rollegalleri.models import Person, Role, RoleAssignment, _scope_by_municipality
+from portfolio.scoping import scope_by_municipality
+from rollegalleri.models import Person, Role, RoleAssignment
 
 PERSON_OTHER_MUNICIPALITY = _("Choose a person from the task's own municipality.")
 
@@ -112,7 +113,7 @@ class Task(models.Model):
 class MunicipalityTaskQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Tasks of the user's municipality (all for KOMBIT staff, none for others)."""
-        return _scope_by_municipality(self, user, "municipality_id")
+        return scope_by_municipality(self, user, "municipality_id")
 
     def with_colour(self, today=None):
         """Adds `colour` (the KLIK traffic light on `today`) and `colour_rank` (0 = red)."""
@@ -182,6 +183,16 @@ class MunicipalityTaskQuerySet(models.QuerySet):
     def for_infrastructure(self):
         """Tasks that concern the shared infrastructure (a support system is set)."""
         return self.filter(task__support_system__isnull=False)
+
+    def open_for_person(self, person):
+        """Unsolved tasks of the person's municipality where they are responsible or executor."""
+        return (
+            self.filter(municipality_id=person.municipality_id)
+            .filter(Q(responsible=person) | Q(executor=person))
+            .exclude(state=State.DONE)
+            .select_related("task", "responsible", "executor")
+            .order_by("task__deadline", "pk")
+        )
 
     def to_escalate(self, stalled_since):
         """Red and yellow tasks unchanged since `stalled_since`, oldest first (needs colour)."""

@@ -1,7 +1,6 @@
 """The KLIK task table: columns, sorting (Status by severity) and bounded pagination."""
 
 import django_tables2 as tables
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
 from django.template.loader import get_template
 from django.urls import reverse
@@ -12,32 +11,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Interface
+from portfolio.paging import DEFAULT_PER_PAGE
 
 from .models import Colour, MunicipalityTask, State, Task
-
-DEFAULT_PER_PAGE = 50
-MAX_PER_PAGE = 200
-
-
-class BoundedPaginator(Paginator):
-    """A paginator no URL can overload: per_page is capped, page numbers land on a real page.
-
-    `count`, when the caller already knows it, saves the COUNT query over the whole list.
-    """
-
-    def __init__(self, object_list, per_page, *args, count=None, **kwargs):
-        per_page = min(per_page, MAX_PER_PAGE) if per_page >= 1 else DEFAULT_PER_PAGE
-        super().__init__(object_list, per_page, *args, **kwargs)
-        if count is not None:
-            self.count = count  # fills the cached_property
-
-    def validate_number(self, number):
-        """The page asked for, moved into 1..num_pages (past the end means the last page)."""
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
-            return 1
-        return min(max(number, 1), self.num_pages)
 
 
 def _sorted(*fields):
@@ -109,7 +85,7 @@ class TaskTable(tables.Table):
             "executor",
         )
         sequence = fields
-        template_name = "klik/task_table.html"
+        template_name = "klik/includes/task_table.html"
         attrs = {"class": "table table--compact klik-table"}
         row_attrs = {"data-colour": lambda record: record.colour}
         per_page = DEFAULT_PER_PAGE

@@ -12,12 +12,14 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
+from portfolio.paging import DEFAULT_PER_PAGE, BoundedPaginator
+
 from .exports import task_workbook
 from .filters import KlikFilterSet
 from .forms import MunicipalityTaskForm, refreshed_data
 from .models import Colour, MunicipalityTask
 from .services import StaleVersionError, municipality_task_update
-from .tables import DEFAULT_PER_PAGE, BoundedPaginator, TaskTable
+from .tables import TaskTable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SAVED = _("The task was saved.")

@@ -7,8 +7,6 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from rollegalleri.models import ProjectRole
-
 from .models import (
     Event,
     Interface,
@@ -64,6 +62,27 @@ class ConstraintCheckingInlineFormSet(BaseInlineFormSet):
                 form.instance.validate_constraints(exclude=exclude)
             except ValidationError as error:
                 form.add_error(None, error)
+
+
+class MunicipalityScopedAdmin(admin.ModelAdmin):
+    """Non-superusers see only the rows `visible_to` them, in lists, forms and autocompletes."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.visible_to(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Choices too: a municipal user cannot pick another municipality or its persons.
+        user = request.user
+        related = db_field.related_model
+        if not user.is_superuser:
+            if related is Municipality:
+                kwargs["queryset"] = Municipality.objects.filter(pk=user.municipality_id)
+            elif hasattr(related._default_manager, "visible_to"):
+                kwargs["queryset"] = related._default_manager.visible_to(user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(User)
@@ -144,14 +163,6 @@ class InterfaceAdmin(admin.ModelAdmin):
     inlines = (UsageByInterfaceInline,)
 
 
-class ProjectRoleInline(admin.TabularInline):
-    model = ProjectRole
-    formset = ConstraintCheckingInlineFormSet
-    fields = ("role", "required", "note")
-    autocomplete_fields = ("role",)
-    extra = 0
-
-
 class UsageByProjectInline(admin.TabularInline):
     """The interfaces a project uses, edited on the project."""
 
@@ -170,7 +181,7 @@ class ProjectAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("short_name",)}
     autocomplete_fields = ("pilot_municipalities",)
     date_hierarchy = "go_live_on"
-    inlines = (UsageByProjectInline, ProjectRoleInline)
+    inlines = (UsageByProjectInline,)
     fieldsets = (
         (None, {"fields": ("short_name", "name", "slug", "description", "phase")}),
         (

@@ -13,6 +13,6 @@ class PortfolioConfig(AppConfig):
         # Sent for the last of our apps, so every app's permissions exist by then.
         post_migrate.connect(
             groups_ensure_after_migrate,
-            sender=self.apps.get_app_config("rollegalleri"),
+            sender=self.apps.get_app_config("klik"),
             dispatch_uid="portfolio.groups_ensure",
         )

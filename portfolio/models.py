@@ -114,7 +114,7 @@ class SupportSystem(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("portfolio:support_system", kwargs={"slug": self.slug})
+        return reverse("overblik:support_system_detail", kwargs={"slug": self.slug})
 
 
 class Material(models.Model):
@@ -180,7 +180,7 @@ class Interface(models.Model):
         return f"{self.code} {self.name}"
 
     def get_absolute_url(self):
-        return reverse("portfolio:interface", kwargs={"code": self.code})
+        return reverse("overblik:interface_detail", kwargs={"code": self.code})
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -259,7 +259,7 @@ class Project(models.Model):
         return self.short_name
 
     def get_absolute_url(self):
-        return reverse("portfolio:project", kwargs={"slug": self.slug})
+        return reverse("overblik:project_detail", kwargs={"slug": self.slug})
 
     @property
     def rollout_summary(self):

@@ -4,31 +4,11 @@ from django.contrib import admin
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.admin import ConstraintCheckingInlineFormSet
-from portfolio.models import Municipality
+from portfolio.admin import ConstraintCheckingInlineFormSet, MunicipalityScopedAdmin
+from portfolio.admin import ProjectAdmin as CatalogueProjectAdmin
+from portfolio.models import Project
 
 from .models import Person, ProjectRole, Role, RoleAssignment
-
-
-class MunicipalityScopedAdmin(admin.ModelAdmin):
-    """Non-superusers see only the rows `visible_to` them, in lists, forms and autocompletes."""
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.visible_to(request.user)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # Choices too: a municipal user cannot pick another municipality or its persons.
-        user = request.user
-        related = db_field.related_model
-        if not user.is_superuser:
-            if related is Municipality:
-                kwargs["queryset"] = Municipality.objects.filter(pk=user.municipality_id)
-            elif hasattr(related._default_manager, "visible_to"):
-                kwargs["queryset"] = related._default_manager.visible_to(user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class CurrentListFilter(admin.SimpleListFilter):
@@ -141,3 +121,23 @@ class RoleAssignmentAdmin(MunicipalityScopedAdmin):
     @admin.display(description=_("municipality"), ordering="person__municipality__name")
     def municipality(self, assignment):
         return assignment.person.municipality
+
+
+class ProjectRoleInline(admin.TabularInline):
+    """The roles a project needs, edited on the project."""
+
+    model = ProjectRole
+    formset = ConstraintCheckingInlineFormSet
+    fields = ("role", "required", "note")
+    autocomplete_fields = ("role",)
+    extra = 0
+
+
+# The catalogue's project page gains the project's gallery: portfolio sits below the role
+# gallery and cannot name ProjectRole, so the role gallery extends the page it registered.
+admin.site.unregister(Project)
+
+
+@admin.register(Project)
+class ProjectAdmin(CatalogueProjectAdmin):
+    inlines = (*CatalogueProjectAdmin.inlines, ProjectRoleInline)

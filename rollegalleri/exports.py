@@ -1,6 +1,6 @@
 """The staffing matrix as an Excel workbook, written streaming (openpyxl write-only).
 
-Text goes through the KLIK export's `text_cell`, so both exports share one safety rule:
+Text goes through the shared `text_cell`, as in the KLIK export, so both share one safety rule:
 formula-like text stays text and characters an xlsx file cannot hold are dropped.
 """
 
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from klik.exports import text_cell
+from portfolio.spreadsheets import text_cell
 
 
 def _cell(sheet, value):

@@ -5,21 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Project
+from portfolio.widgets import DkfdsMixin
 
 from .models import Person, Role
-
-
-class DkfdsMixin:
-    """Gives each widget Det Fælles Designsystem's class."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            elif isinstance(widget, forms.widgets.Input) and widget.input_type != "checkbox":
-                widget.attrs.setdefault("class", "form-input")
 
 
 class PersonForm(DkfdsMixin, forms.ModelForm):

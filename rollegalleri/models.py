@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Municipality, Project, SupportSystem
+from portfolio.scoping import scope_by_municipality
 
 # Fixed paths under /roller/ that a role slug must never shadow.
 RESERVED_ROLE_SLUGS = ("bemanding", "personer")
@@ -30,17 +31,6 @@ def validate_role_slug_not_reserved(value):
             code="reserved",
             params={"slug": value},
         )
-
-
-def _scope_by_municipality(queryset, user, path):
-    """Rows of the user's municipality; all rows for KOMBIT staff; none otherwise."""
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.municipality_id:
-        return queryset.filter(**{path: user.municipality_id})
-    if user.is_kombit_staff:
-        return queryset
-    return queryset.none()
 
 
 class Role(models.Model):
@@ -173,7 +163,7 @@ class ProjectRole(models.Model):
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Persons of the user's municipality (all for KOMBIT staff)."""
-        return _scope_by_municipality(self, user, "municipality_id")
+        return scope_by_municipality(self, user, "municipality_id")
 
     def active(self):
         """Persons not retired."""
@@ -242,11 +232,19 @@ class Person(models.Model):
     def get_absolute_url(self):
         return reverse("rollegalleri:person_detail", kwargs={"pk": self.pk})
 
+    def open_klik_tasks(self):
+        """The person's open KLIK tasks (responsible or executor, not solved).
+
+        The query is KLIK's own (`open_for_person`); the role gallery sits below KLIK and
+        reaches it through the reverse relation instead of importing it.
+        """
+        return self.responsible_for.model.objects.open_for_person(self)
+
 
 class RoleAssignmentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Assignments of persons in the user's municipality (all for KOMBIT staff)."""
-        return _scope_by_municipality(self, user, "person__municipality_id")
+        return scope_by_municipality(self, user, "person__municipality_id")
 
     def current(self):
         """Assignments that have not ended."""

@@ -4,11 +4,9 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from klik.models import MunicipalityTask, State
 from portfolio.models import Municipality, Project
 
 from .models import Person, Role, RoleAssignment
@@ -53,17 +51,6 @@ def person_update(
     return person
 
 
-def person_open_tasks(*, person: Person):
-    """The person's open KLIK tasks (not solved) where they are responsible or executor."""
-    return (
-        MunicipalityTask.objects.filter(municipality_id=person.municipality_id)
-        .filter(Q(responsible=person) | Q(executor=person))
-        .exclude(state=State.DONE)
-        .select_related("task", "responsible", "executor")
-        .order_by("task__deadline", "pk")
-    )
-
-
 @transaction.atomic
 def person_retire(*, person: Person, retired_on: datetime.date | None = None) -> list:
     """Retire a person and end their current assignments (history stays).
@@ -79,7 +66,7 @@ def person_retire(*, person: Person, retired_on: datetime.date | None = None) ->
     person.retired_on = retired_on
     person.full_clean()
     person.save(update_fields=["retired_on"])
-    return list(person_open_tasks(person=person))
+    return list(person.open_klik_tasks())
 
 
 def role_assignment_create(

@@ -17,8 +17,8 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from klik.tables import BoundedPaginator
 from portfolio.models import MUNICIPALITY_CODE_RE, Municipality, Project
+from portfolio.paging import BoundedPaginator
 
 from . import services
 from .exports import staffing_workbook
@@ -232,7 +232,7 @@ class PersonDetailView(DetailView):
         person = self.object
         return super().get_context_data(
             assignments=person.assignments.for_person_page(),
-            open_tasks=services.person_open_tasks(person=person),
+            open_tasks=person.open_klik_tasks(),
             can_manage=can_manage(self.request.user),
             **kwargs,
         )
@@ -301,7 +301,7 @@ class PersonRetireView(PersonMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             person=self.person,
-            open_tasks=services.person_open_tasks(person=self.person),
+            open_tasks=self.person.open_klik_tasks(),
             **kwargs,
         )
 

@@ -35,8 +35,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "portfolio",
-    "klik",
     "rollegalleri",
+    "klik",
+    "overblik",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -80,7 +82,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portfolio.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
+LOGIN_REDIRECT_URL = "overblik:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -7,8 +7,8 @@ import zipfile
 import pytest
 from django.utils.http import urlencode
 
-from klik.exports import text_cell
 from klik.models import Colour
+from portfolio.spreadsheets import text_cell
 from tests.factories import InterfaceFactory, PersonFactory, ProjectFactory, SupportSystemFactory
 from tests.klik.conftest import DAY, today
 from tests.klik.helpers import exported_links, listed, workbook

@@ -14,7 +14,7 @@ def current_entries(html):
 
 
 def test_the_main_menu_links_to_each_section(leader_client):
-    html = leader_client.get(reverse("dashboard")).content.decode()
+    html = leader_client.get(reverse("overblik:dashboard")).content.decode()
     for path in ("/overblik/", "/klik/", "/roller/", "/arrangementer/"):
         assert f'<a href="{path}" class="nav-link' in html
     assert current_entries(html) == []
@@ -25,9 +25,9 @@ def test_the_main_menu_links_to_each_section(leader_client):
     [
         (lambda mt: reverse("klik:list"), "/klik/"),
         (lambda mt: mt.get_absolute_url(), "/klik/"),
-        (lambda mt: reverse("portfolio:overview"), "/overblik/"),
+        (lambda mt: reverse("overblik:overview"), "/overblik/"),
         (lambda mt: mt.task.support_system.get_absolute_url(), "/overblik/"),
-        (lambda mt: reverse("portfolio:events"), "/arrangementer/"),
+        (lambda mt: reverse("overblik:event_list"), "/arrangementer/"),
         (lambda mt: reverse("rollegalleri:list"), "/roller/"),
         (lambda mt: reverse("rollegalleri:staffing"), "/roller/"),
     ],

@@ -1,0 +1,341 @@
+"""Demo data: tasks dated relative to today so every KLIK colour shows, persons with roles,
+and the demo logins. Every step creates what is missing and leaves existing rows alone."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from klik.models import MunicipalityTask, State, Task
+from klik.services import task_publish
+from portfolio.models import Event, Interface, Municipality, Project, SupportSystem, User
+from rollegalleri.models import Person, Role, RoleAssignment
+
+NAESTVED, HOERSHOLM = "370", "223"
+
+
+@dataclass(frozen=True)
+class DemoTask:
+    project: str  # project slug; the task is looked up by project and title
+    title: str
+    start: int  # days from today
+    deadline: int
+    support_system: str = ""
+    interfaces: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    reference: str = ""
+    kind: str = Task.Kind.SOLUTION
+
+
+@dataclass(frozen=True)
+class CopyState:
+    """How one municipality stands on one task; persons by e-mail."""
+
+    state: str = State.NOT_STARTED
+    responsible: str = ""
+    executor: str = ""
+    needs_help: bool = False
+    stale_days: int = 2  # days since the last update; 20+ puts red/yellow up for escalation
+
+
+ADG = "sts-adgangsstyring"
+# SAPA's KLIK tasks (dok.kombit.dk), with an interface only where the source names its service.
+# fmt: off
+DEMO_TASKS = [
+    DemoTask("sapa", "Brugerrettighedsstrategi", -60, -10, ADG, (),
+             ("it-sikkerhedsansvarlig",), "K01"),
+    DemoTask("sapa", "Jobfunktionsroller", -40, 5, ADG, (), ("rolleadministrator-sts",), "K02"),
+    DemoTask("sapa", "Organisations- og brugerdata i STS Organisation (automatisk eller manuelt)",
+             -30, 45, "sts-organisation", ("SF1500",), ("organisationsadministrator-sts",),
+             "K03"),
+    DemoTask("sapa", "Registrer it-system i STS Administration", -20, 60, "sts-administration",
+             (), ("aftaleadministrator-sts",), "K04.2"),
+    DemoTask("sapa", "Anmod om serviceaftale for Organisationsservicen", 20, 90,
+             "sts-administration", ("SF1500",), ("aftaleadministrator-sts",), "K04.4"),
+    DemoTask("sapa", "Godkend serviceaftale", 35, 100, "sts-administration", (),
+             ("aftaleadministrator-sts",), "K04.5"),
+    DemoTask("sapa", "Kommunespecifikke KLE-emner i STS Klassifikation", -15, 30,
+             "sts-klassifikation", ("SF1510",), (), "K06"),
+    DemoTask("sapa", "Sammenkobling af jobfunktionsroller og SAPA-brugere", -50, -3, ADG, (),
+             ("rolleadministrator-sts",), "K08"),
+    DemoTask("sapa", "Indtast jobfunktionsroller i STS Administration", 10, 70,
+             "sts-administration", (), ("rolleadministrator-sts",), "K09"),
+    DemoTask("sapa", "Tildel roller i brugerkatalog", -5, 40, ADG, (),
+             ("rolleadministrator-sts",), "K10"),
+    # Demo tasks for the deck's other SF1511 users, with the interfaces the deck lists for them.
+    DemoTask("dubu", "Tilslut DUBU til STS Adgangsstyring", -10, 120, ADG,
+             ("SF1511", "SF1514", "SF1515"), ("rolleadministrator-sts", "tekniker")),
+    DemoTask("valg", "Forbered Valg til STS Adgangsstyring", 60, 200, ADG,
+             ("SF1511", "SF1512", "SF1515"), ("rolleadministrator-sts",)),
+    DemoTask("flis", "Få FLIS brugerne til at logge ind via central adgangsstyring", -90, 20,
+             ADG, ("SF1511",), ("rolleadministrator-sts",)),
+]
+# fmt: on
+
+BBR_TASKS = [
+    "Klargør TAC liste og SPLUNK liste",
+    "Ryd op i BBR brugerne og deres rettigheder i BBR 1.8",
+    "Opret, navngiv og tildel jobfunktionsroller",
+    "Få BBR brugerne til at logge ind i BBR via central adgangsstyring",
+    "Luk ned for BBRs egen adgangsstyring",
+]
+PROGRAMME_CHECK = (
+    "Tjek/valider at jeres it-miljø lever op til kravene, der stilles for at kunne idriftsætte "
+    "SAPA, KSD og KY"
+)
+PROGRAMME_OVERVIEW = "Udarbejd/opdater overblik snitflade-, system- og kontraktoverblik"
+
+PERSONS = {
+    NAESTVED: [
+        ("Mette Lund", "mette.lund@example.dk", "Digitaliseringskonsulent", "Digitalisering"),
+        ("Jonas Holm", "jonas.holm@example.dk", "Projektleder", "Teknik og Miljø"),
+        ("Sara Nielsen", "sara.nielsen@example.dk", "It-arkitekt", "It-drift"),
+        ("Peter Bak", "peter.bak@example.dk", "Sagsbehandler", "Borgerservice"),
+    ],
+    HOERSHOLM: [
+        ("Lise Berg", "lise.berg@example.dk", "Digitaliseringschef", "Digitalisering"),
+        ("Henrik Dahl", "henrik.dahl@example.dk", "Systemadministrator", "It"),
+        ("Camilla Friis", "camilla.friis@example.dk", "Økonomikonsulent", "Økonomi"),
+    ],
+}
+
+# (municipality, e-mail, role slug, project slug or "" for across projects). Mette holds two
+# roles; Rolleadministrator (STS) in Næstved is shared by Jonas and Sara. Projektejer and most
+# projects' Projektleder stay unstaffed: the gallery's risks.
+ASSIGNMENTS = [
+    (NAESTVED, "mette.lund@example.dk", "kombit-programleder", ""),
+    (NAESTVED, "mette.lund@example.dk", "projektleder", "sapa"),
+    (NAESTVED, "jonas.holm@example.dk", "projektleder", "bbr"),
+    (NAESTVED, "jonas.holm@example.dk", "rolleadministrator-sts", ""),
+    (NAESTVED, "sara.nielsen@example.dk", "rolleadministrator-sts", ""),
+    (NAESTVED, "sara.nielsen@example.dk", "tekniker", ""),
+    (NAESTVED, "peter.bak@example.dk", "superbruger", "sapa"),
+    (HOERSHOLM, "lise.berg@example.dk", "kombit-programleder", ""),
+    (HOERSHOLM, "lise.berg@example.dk", "projektleder", "flis"),
+    (HOERSHOLM, "henrik.dahl@example.dk", "rolleadministrator-sts", ""),
+    (HOERSHOLM, "henrik.dahl@example.dk", "tekniker", "bbr"),
+    (HOERSHOLM, "camilla.friis@example.dk", "systemejer", "flis"),
+]
+
+N_METTE, N_JONAS, N_SARA = (p[1] for p in PERSONS[NAESTVED][:3])
+H_LISE, H_HENRIK, H_CAMILLA = (p[1] for p in PERSONS[HOERSHOLM])
+DONE_N = CopyState(State.DONE, N_JONAS, N_SARA, stale_days=40)
+DONE_H = CopyState(State.DONE, H_LISE, H_HENRIK, stale_days=45)
+
+# (project slug or "", task title) -> {municipality code: CopyState}. With the dates above this
+# gives both demo municipalities every colour; comments name the colour.
+COPIES = {
+    **{("bbr", t): {NAESTVED: DONE_N, HOERSHOLM: DONE_H} for t in BBR_TASKS[:4]},
+    ("bbr", BBR_TASKS[4]): {
+        NAESTVED: DONE_N,
+        HOERSHOLM: CopyState(State.IN_PROGRESS, H_LISE, H_HENRIK, stale_days=24),  # red
+    },
+    ("", PROGRAMME_CHECK): {
+        NAESTVED: CopyState(State.IN_PROGRESS, N_METTE, N_SARA),  # green
+        HOERSHOLM: CopyState(State.NOT_STARTED, H_LISE, H_LISE),  # green
+    },
+    ("", PROGRAMME_OVERVIEW): {
+        NAESTVED: CopyState(stale_days=30),  # yellow: nobody on it
+        HOERSHOLM: CopyState(stale_days=22),  # yellow
+    },
+    ("sapa", "Brugerrettighedsstrategi"): {
+        NAESTVED: CopyState(State.DONE, N_METTE, N_JONAS, stale_days=12),  # green (done)
+        HOERSHOLM: CopyState(State.IN_PROGRESS, H_LISE, H_HENRIK, stale_days=25),  # red
+    },
+    ("sapa", "Jobfunktionsroller"): {
+        NAESTVED: CopyState(State.NOT_STARTED, N_JONAS, N_SARA, stale_days=6),  # yellow: soon
+        HOERSHOLM: CopyState(State.IN_PROGRESS, H_LISE, H_CAMILLA),  # green
+    },
+    ("sapa", DEMO_TASKS[2].title): {
+        NAESTVED: CopyState(State.IN_PROGRESS, N_JONAS, N_SARA),  # green
+        HOERSHOLM: CopyState(State.NOT_STARTED, H_LISE, "", stale_days=21),  # yellow
+    },
+    ("sapa", "Registrer it-system i STS Administration"): {
+        NAESTVED: CopyState(State.BLOCKED, N_JONAS, N_SARA, stale_days=30),  # red
+        HOERSHOLM: CopyState(State.NOT_STARTED, H_HENRIK, H_HENRIK),  # green
+    },
+    ("sapa", "Anmod om serviceaftale for Organisationsservicen"): {
+        NAESTVED: CopyState(State.NOT_STARTED, N_JONAS, N_SARA),  # grey
+    },
+    ("sapa", "Kommunespecifikke KLE-emner i STS Klassifikation"): {
+        NAESTVED: CopyState(State.IN_PROGRESS, N_SARA, N_SARA, needs_help=True),  # yellow
+        HOERSHOLM: CopyState(State.DONE, H_CAMILLA, H_CAMILLA, stale_days=4),  # green (done)
+    },
+    ("sapa", "Sammenkobling af jobfunktionsroller og SAPA-brugere"): {
+        NAESTVED: CopyState(State.DONE, N_JONAS, N_SARA, stale_days=8),  # green (done)
+        HOERSHOLM: CopyState(stale_days=28),  # red: overdue, nobody on it
+    },
+    ("dubu", "Tilslut DUBU til STS Adgangsstyring"): {
+        NAESTVED: CopyState(State.IN_PROGRESS, N_METTE, N_SARA),  # green (pilot)
+    },
+    ("flis", "Få FLIS brugerne til at logge ind via central adgangsstyring"): {
+        NAESTVED: CopyState(State.DONE, N_JONAS, N_SARA, stale_days=15),
+        HOERSHOLM: CopyState(State.IN_PROGRESS, H_LISE, H_HENRIK, needs_help=True),  # yellow
+    },
+}
+
+
+# Coming events, so the dashboard and the event page have something ahead (the deck's are 2018).
+# (kind, title, audience, support system slug, days from today, start hour, hours)
+# fmt: off
+DEMO_EVENTS = [
+    (Event.Kind.WEBINAR, "Webinar om STS Adgangsstyring",
+     "KOMBIT-programleder og rolleadministrator (STS)", ADG, 9, 14, 1),
+    (Event.Kind.NETWORK_MEETING, "Programleder-netværksmøde", "KOMBIT-programledere", "", 30,
+     10, 5),
+]
+# fmt: on
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    password: str
+    municipality: str = ""  # code
+    group: str = ""
+    superuser: bool = False
+    staff: bool = False  # may open the admin; what it may do there comes from its group
+
+
+@transaction.atomic
+def demo_users_ensure(*, logins) -> list[str]:
+    """Create the missing demo logins; existing users (and their passwords) stay as they are."""
+    made = []
+    for login in logins:
+        if User.objects.filter(username=login.username).exists():
+            continue
+        municipality = (
+            Municipality.objects.get(code=login.municipality) if login.municipality else None
+        )
+        user = User(
+            username=login.username,
+            municipality=municipality,
+            is_staff=login.superuser or login.staff,
+            is_superuser=login.superuser,
+        )
+        user.set_password(login.password)
+        user.save()
+        if login.group:
+            user.groups.add(Group.objects.get(name=login.group))
+        made.append(login.username)
+    return made
+
+
+@transaction.atomic
+def demo_load(*, today: date | None = None) -> dict[str, int]:
+    """Create the missing demo persons, assignments and tasks and set the demo municipalities'
+    copies; returns how many of each were made."""
+    today = today or timezone.localdate()
+    persons = _persons_ensure()
+    return {
+        "persons": len([p for p, created in persons.values() if created]),
+        "assignments": _assignments_ensure(persons, today),
+        "tasks": _tasks_ensure(today),
+        "municipality tasks": _copies_apply(persons),
+        "events": _events_ensure(today),
+    }
+
+
+def _events_ensure(today) -> int:
+    made = 0
+    for kind, title, audience, system, days, hour, hours in DEMO_EVENTS:
+        starts = timezone.make_aware(datetime.combine(today + timedelta(days=days), time(hour)))
+        _, created = Event.objects.get_or_create(
+            kind=kind,
+            title=title,
+            defaults={
+                "audience": audience,
+                "place": "Online" if kind == Event.Kind.WEBINAR else "",
+                "starts_at": starts,
+                "ends_at": starts + timedelta(hours=hours),
+                "support_system": SupportSystem.objects.filter(slug=system).first(),
+            },
+        )
+        made += created
+    return made
+
+
+def _persons_ensure():
+    persons = {}
+    for code, rows in PERSONS.items():
+        municipality = Municipality.objects.get(code=code)
+        for name, email, job_title, department in rows:
+            persons[(code, email)] = Person.objects.get_or_create(
+                municipality=municipality,
+                email=email,
+                defaults={"name": name, "job_title": job_title, "department": department},
+            )
+    return persons
+
+
+def _assignments_ensure(persons, today) -> int:
+    roles = {r.slug: r for r in Role.objects.all()}
+    projects = {p.slug: p for p in Project.objects.all()}
+    made = 0
+    for code, email, role, project in ASSIGNMENTS:
+        _, created = RoleAssignment.objects.get_or_create(
+            person=persons[(code, email)][0],
+            role=roles[role],
+            project=projects[project] if project else None,
+            ended_on=None,
+            defaults={"started_on": today - timedelta(days=200)},
+        )
+        made += created
+    return made
+
+
+def _tasks_ensure(today) -> int:
+    made = 0
+    for spec in DEMO_TASKS:
+        project = Project.objects.get(slug=spec.project)
+        if Task.objects.filter(project=project, title=spec.title).exists():
+            continue
+        task = Task(
+            title=spec.title,
+            project=project,
+            support_system=SupportSystem.objects.filter(slug=spec.support_system).first(),
+            kind=spec.kind,
+            published_on=today + timedelta(days=min(spec.start, 0) - 7),
+            starts_on=today + timedelta(days=spec.start),
+            deadline=today + timedelta(days=spec.deadline),
+            klik_reference=spec.reference,
+        )
+        task_publish(
+            task=task,
+            interfaces=Interface.objects.filter(code__in=spec.interfaces),
+            roles=Role.objects.filter(slug__in=spec.roles),
+        )
+        made += 1
+    return made
+
+
+def _copies_apply(persons) -> int:
+    """Set the demo municipalities' copies, but only copies nobody has touched yet."""
+    now = timezone.now()
+    made = 0
+    for (project, title), states in COPIES.items():
+        for code, spec in states.items():
+            copy = MunicipalityTask.objects.filter(
+                task__project__slug=project or None,
+                task__title=title,
+                municipality__code=code,
+            ).first()
+            if copy is None or not _untouched(copy):
+                continue
+            copy.state = spec.state
+            copy.responsible = persons[(code, spec.responsible)][0] if spec.responsible else None
+            copy.executor = persons[(code, spec.executor)][0] if spec.executor else None
+            copy.needs_help = spec.needs_help
+            copy.updated_at = now - timedelta(days=spec.stale_days)
+            copy.updated_by = User.objects.filter(municipality=copy.municipality_id).first()
+            copy.version = 1
+            copy.full_clean()
+            copy.save()
+            made += 1
+    return made
+
+
+def _untouched(copy) -> bool:
+    return copy.version == 0 and copy.state == State.NOT_STARTED and copy.responsible_id is None

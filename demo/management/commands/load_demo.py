@@ -1,0 +1,34 @@
+"""Demo data and demo logins for `make run`. Never used in production."""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from demo import demo_data as demo
+from demo import facts
+from portfolio.models import Municipality
+
+# The demo logins of DESIGN.md. Their passwords live here and nowhere else.
+LOGINS = [
+    demo.Login("admin", "admin", superuser=True),
+    demo.Login("kombit", "kombit", group=settings.KOMBIT_STAFF_GROUP, staff=True),
+    demo.Login("naestved", "naestved", demo.NAESTVED, settings.PROGRAMME_LEADER_GROUP),
+    demo.Login("hoersholm", "hoersholm", demo.HOERSHOLM, settings.PROGRAMME_LEADER_GROUP),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Add demo data (KLIK tasks dated relative to today, persons, role assignments) and the "
+        "demo logins. A second run changes nothing."
+    )
+
+    def handle(self, *args, **options):
+        if facts.catalogue_is_empty() or not Municipality.objects.exists():
+            call_command("load_facts", stdout=self.stdout)
+        users = demo.demo_users_ensure(logins=LOGINS)
+        self.stdout.write(f"Demo logins created: {', '.join(users) or 'none (all exist)'}.")
+        made = demo.demo_load()
+        self.stdout.write(
+            "Demo data created: " + ", ".join(f"{n} {what}" for what, n in made.items()) + "."
+        )

@@ -1,0 +1,339 @@
+import re
+from datetime import timedelta
+
+import icalendar
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Max
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
+
+from klik.models import Colour, MunicipalityTask
+from portfolio.models import INTERFACE_CODE_RE, Event, Interface, Project, SupportSystem
+from rollegalleri.models import ProjectRole
+
+from . import charts
+from .filters import OverviewFilter
+
+ESCALATION_ROWS = 10
+MATRIX_ROWS = 20
+DASHBOARD_EVENTS = 3
+PROGRAMME_COLUMN = "-"
+
+
+def colour_cells(row, colours=Colour.values):
+    """[(Colour, count)] for the colours in `colours` with a count in an aggregate row."""
+    return [(Colour(c), row[c]) for c in colours if row.get(c)]
+
+
+def colour_totals(rows, colours=Colour.values):
+    """Sums aggregate rows into [(Colour, count)] for every colour in `colours`."""
+    return [(Colour(c), sum(r[c] for r in rows)) for c in colours]
+
+
+class DashboardView(TemplateView):
+    """The user's front page: their municipality's KLIK tasks (or the nation's for KOMBIT
+    staff) by colour, the next 8 months, stalled tasks, unstaffed roles and coming events."""
+
+    template_name = "overblik/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        today, now, user = timezone.localdate(), timezone.now(), self.request.user
+        tasks = MunicipalityTask.objects.visible_to(user).with_colour(today)
+        counts = tasks.colour_counts()
+        stalled_since = now - timedelta(days=settings.KLIK_ESCALATION_DAYS)
+        escalate = tasks.to_escalate(stalled_since).for_table()
+        municipality = user.municipality
+        return super().get_context_data(
+            today=today,
+            colours=[(Colour(c), counts[c]) for c in Colour.values],
+            months=charts.months_ahead(tasks, today),
+            chart=charts.chart_size(),
+            stack_order=charts.STACK_ORDER,
+            escalate=list(escalate[:ESCALATION_ROWS]),
+            escalate_count=escalate.count(),
+            escalation_days=settings.KLIK_ESCALATION_DAYS,
+            red_yellow=[Colour.RED.value, Colour.YELLOW.value],
+            unstaffed_count=(
+                ProjectRole.objects.unstaffed_for(municipality).count() if municipality else None
+            ),
+            events=list(Event.objects.for_list().upcoming(now)[:DASHBOARD_EVENTS]),
+            matrix=worst_matrix(tasks) if user.is_kombit_staff else None,
+            **kwargs,
+        )
+
+
+def worst_matrix(tasks):
+    """Municipalities × projects with red and yellow counts, worst municipality first
+    (one aggregate query). Returns projects (columns), rows and how many rows there are."""
+    cells = tasks.filter(colour__in=[Colour.RED, Colour.YELLOW]).colour_counts_by(
+        "municipality__code",
+        "municipality__name",
+        "task__project__slug",
+        "task__project__short_name",
+    )
+    rows, projects = {}, {}
+    for cell in cells:
+        # Programme tasks have no project, and /klik/ has no filter for that: PROGRAMME_COLUMN.
+        slug = cell["task__project__slug"] or PROGRAMME_COLUMN
+        projects[slug] = cell["task__project__short_name"] or _("Programme")
+        row = rows.setdefault(
+            cell["municipality__code"],
+            {"code": cell["municipality__code"], "name": cell["municipality__name"], "cells": {}},
+        )
+        row["cells"][slug] = (cell[Colour.RED], cell[Colour.YELLOW])
+    for row in rows.values():
+        row["red"] = sum(r for r, _y in row["cells"].values())
+        row["yellow"] = sum(y for _r, y in row["cells"].values())
+    ranked = sorted(rows.values(), key=lambda r: (-r["red"], -r["yellow"], r["name"]))
+    columns = sorted(projects.items(), key=lambda p: p[1])
+    for row in ranked:
+        row["cells"] = [(slug, *row["cells"].get(slug, (0, 0))) for slug, _name in columns]
+    return {"columns": columns, "rows": ranked[:MATRIX_ROWS], "count": len(ranked)}
+
+
+class FilterMessagesMixin:
+    """Shows each invalid filter value as a message instead of failing; a municipal user who
+    names another municipality gets 404, as for any other municipality's object."""
+
+    strict = False
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        if filterset.is_bound and not filterset.is_valid():
+            if "municipality" in filterset.errors and not self.request.user.is_kombit_staff:
+                raise Http404
+            for name, errors in filterset.errors.items():
+                label = filterset.form.fields[name].label if name in filterset.form.fields else ""
+                for error in errors:
+                    messages.warning(self.request, f"{label}: {error}")
+        return filterset
+
+
+class OverviewView(FilterMessagesMixin, FilterView):
+    """`/overblik/`: a row per project with its pilot, rollout, infrastructure and the colour
+    counts of its infrastructure tasks, the deck's "Overblik på tværs af projekterne"."""
+
+    filterset_class = OverviewFilter
+    template_name = "overblik/overview.html"
+
+    def get_queryset(self):
+        return Project.objects.for_overview()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        f = self.filterset
+        statuses = f.value("status")
+        colours = [c for c in Colour.values if not statuses or c in statuses]
+        counts = f.tasks(self.request.user, timezone.localdate()).colour_counts_by(
+            "task__project", "task__support_system__slug", "task__support_system__name"
+        )
+        by_project = {}
+        for row in counts:
+            if any(row[c] for c in colours):
+                by_project.setdefault(row["task__project"], []).append(row)
+        projects = self.object_list
+        if statuses:
+            projects = projects.filter(pk__in=list(by_project))
+        support_system = f.value("support_system")
+        context.update(
+            rows=[
+                project_row(p, by_project.get(p.pk, []), colours, support_system) for p in projects
+            ],
+            colours=colours,
+            statuses=statuses,
+            support_systems=SupportSystem.objects.all(),
+            chosen_municipality=f.value("municipality"),
+            chosen_support_system=support_system,
+            chosen_phase=f.value("phase"),
+            is_filtered=any(f.value(name) for name in f.filters),
+        )
+        return context
+
+
+def project_row(project, count_rows, colours, support_system=None):
+    """One overview row: the project and a block per support system it touches, each with the
+    interfaces used and the colour counts of the tasks concerning that support system."""
+    blocks = {}
+    for usage in project.usages.all():
+        system = usage.interface.support_system
+        if support_system is None or system == support_system:
+            block = blocks.setdefault(
+                system.slug, {"name": system.name, "usages": [], "counts": []}
+            )
+            block["usages"].append(usage)
+    for row in count_rows:
+        slug = row["task__support_system__slug"]
+        block = blocks.setdefault(
+            slug, {"name": row["task__support_system__name"], "usages": [], "counts": []}
+        )
+        block["counts"] = colour_cells(row, colours)
+    return {
+        "project": project,
+        "blocks": [{"slug": slug, **block} for slug, block in sorted(blocks.items())],
+        "has_tasks": bool(count_rows),
+    }
+
+
+def task_rows(tasks):
+    """KLIK tasks as rows with their colour counts (one aggregate query). For a single
+    municipality each count is 1, and `mt_id` is that municipality's copy."""
+    rows = (
+        tasks.colour_counts_by(
+            "task_id",
+            "task__title",
+            "task__deadline",
+            "task__project__slug",
+            "task__project__short_name",
+        )
+        .annotate(mt_id=Max("pk"))
+        .order_by("task__deadline", "task__title", "task_id")
+    )
+    return [{**row, "colours": colour_cells(row)} for row in rows]
+
+
+class SupportSystemView(DetailView):
+    """`/overblik/<slug>/`: the deck's "Eksempel: STS Adgangsstyring" for any support system."""
+
+    template_name = "overblik/support_system_detail.html"
+    context_object_name = "support_system"
+
+    def get_queryset(self):
+        return SupportSystem.objects.for_page()
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        tasks = (
+            MunicipalityTask.objects.visible_to(user)
+            .with_colour(timezone.localdate())
+            .filter(task__support_system=self.object)
+        )
+        return super().get_context_data(
+            tasks=task_rows(tasks), single_municipality=bool(user.municipality_id), **kwargs
+        )
+
+
+class ProjectView(DetailView):
+    """`/projekter/<slug>/`: one project's facts, interfaces, KLIK tasks, roles and events."""
+
+    template_name = "overblik/project_detail.html"
+    context_object_name = "project"
+
+    def get_queryset(self):
+        return Project.objects.for_overview()
+
+    def get_context_data(self, **kwargs):
+        user, project = self.request.user, self.object
+        tasks = (
+            MunicipalityTask.objects.visible_to(user)
+            .with_colour(timezone.localdate())
+            .filter(task__project=project)
+        )
+        rows = task_rows(tasks)
+        roles = ProjectRole.objects.filter(project=project).select_related("role")
+        if user.municipality_id:
+            roles = roles.with_staffing(user.municipality)
+        return super().get_context_data(
+            tasks=rows,
+            totals=colour_totals(rows),
+            single_municipality=bool(user.municipality_id),
+            roles=roles.order_by("-required", "role__category", "role__position", "role__name"),
+            events=Event.objects.for_list().filter(project=project).order_by("starts_at"),
+            **kwargs,
+        )
+
+
+class InterfaceListView(ListView):
+    """`/snitflader/`: every interface, grouped by support system, with who uses it."""
+
+    template_name = "overblik/interface_list.html"
+    context_object_name = "interfaces"
+
+    def get_queryset(self):
+        return Interface.objects.for_list().order_by("support_system__name", "code")
+
+
+class InterfaceView(DetailView):
+    """`/snitflader/<code>/`: one interface; a lowercase code redirects to the canonical URL."""
+
+    template_name = "overblik/interface_detail.html"
+    context_object_name = "interface"
+
+    def get(self, request, *args, **kwargs):
+        code = kwargs["code"]
+        if not re.fullmatch(INTERFACE_CODE_RE, code.upper()):
+            raise Http404  # also keeps bytes such as NUL away from the database
+        if code != code.upper():
+            interface = get_object_or_404(Interface, code=code.upper())
+            return redirect(interface, permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Interface.objects.for_list(), code=self.kwargs["code"])
+
+    def get_context_data(self, **kwargs):
+        tasks = (
+            MunicipalityTask.objects.visible_to(self.request.user)
+            .with_colour(timezone.localdate())
+            .filter(task__interfaces=self.object)
+        )
+        return super().get_context_data(
+            tasks=task_rows(tasks),
+            single_municipality=bool(self.request.user.municipality_id),
+            **kwargs,
+        )
+
+
+class EventListView(TemplateView):
+    """`/arrangementer/`: coming events first, past ones folded away."""
+
+    template_name = "overblik/event_list.html"
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        events = Event.objects.for_list()
+        return super().get_context_data(
+            upcoming=list(events.upcoming(now)), past=list(events.past(now)), **kwargs
+        )
+
+
+def event_ics(request, pk):
+    """One event as an iCalendar file for the user's own calendar."""
+    event = get_object_or_404(Event.objects.for_list(), pk=pk)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//KOMBIT programleder//kombitpl//DA")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    calendar.add_component(ics_event(event, request))
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="arrangement-{event.pk}.ics"'
+    return response
+
+
+def ics_event(event, request):
+    """The VEVENT of `event`: times in UTC, text fields as the events page shows them."""
+    vevent = icalendar.Event()
+    vevent.add("uid", f"event-{event.pk}@{request.get_host().split(':')[0] or 'kombitpl'}")
+    vevent.add("dtstamp", timezone.now())
+    vevent.add("dtstart", event.starts_at)
+    vevent.add("dtend", event.ends_at or event.starts_at + timedelta(hours=1))
+    vevent.add("summary", event.title)
+    details = [
+        event.get_kind_display(),
+        event.description,
+        _("Audience: %(audience)s") % {"audience": event.audience} if event.audience else "",
+        _("From KOMBIT: %(hosts)s") % {"hosts": event.hosts} if event.hosts else "",
+    ]
+    vevent.add("description", "\n\n".join(str(d) for d in details if d))
+    if event.place:
+        vevent.add("location", event.place)
+    vevent.add(
+        "url",
+        request.build_absolute_uri(reverse("overblik:event_list")) + f"#arrangement-{event.pk}",
+    )
+    return vevent
