@@ -7,11 +7,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from portfolio.spreadsheets import FORMULA_STARTS, text_cell
+from portfolio.spreadsheets import FORMULA_STARTS, XML_FORBIDDEN_RE, text_cell
 
 from .models import Colour, MunicipalityTask, State, Task
 
@@ -84,10 +83,12 @@ class _Styled:
         return cell
 
     def text(self, value):
-        # Plain values let openpyxl reuse one cell object; only risky text needs its own.
+        # Plain values let openpyxl reuse one cell object; only risky text needs its own:
+        # formula-like text, and text holding a character an xlsx file cannot (text_cell
+        # drops those, whatever the database holds).
         if not value:
             return None
-        if value.startswith(FORMULA_STARTS) or ILLEGAL_CHARACTERS_RE.search(value):
+        if value.startswith(FORMULA_STARTS) or XML_FORBIDDEN_RE.search(value):
             return text_cell(self.sheet, value)
         return value
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Interface, Municipality, Project, SupportSystem
 from portfolio.scoping import scope_by_municipality
+from portfolio.validators import validate_xml_text
 from rollegalleri.models import Person, Role, RoleAssignment
 
 PERSON_OTHER_MUNICIPALITY = _("Choose a person from the task's own municipality.")
@@ -51,8 +52,8 @@ class Task(models.Model):
         SOLUTION = "solution", _("Solution-specific task")
         PROGRAMME = "programme", _("Programme task")
 
-    title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_xml_text])
+    description = models.TextField(_("description"), blank=True, validators=[validate_xml_text])
     project = models.ForeignKey(
         Project,
         verbose_name=_("project"),
@@ -82,7 +83,9 @@ class Task(models.Model):
     roles = models.ManyToManyField(
         Role, verbose_name=_("roles needed"), blank=True, related_name="klik_tasks"
     )
-    klik_reference = models.CharField(_("KLIK reference"), max_length=50, blank=True)
+    klik_reference = models.CharField(
+        _("KLIK reference"), max_length=50, blank=True, validators=[validate_xml_text]
+    )
 
     objects = TaskQuerySet.as_manager()
 
@@ -236,7 +239,7 @@ class MunicipalityTask(models.Model):
         _("state"), max_length=20, choices=State.choices, default=State.NOT_STARTED
     )
     needs_help = models.BooleanField(_("needs help"), default=False)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, validators=[validate_xml_text])
     updated_at = models.DateTimeField(_("last updated"), default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -11,6 +11,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .validators import validate_xml_text
+
 MUNICIPALITY_CODE_RE = r"^[0-9]{3}$"
 INTERFACE_CODE_RE = r"^SF[0-9]{4}$"
 
@@ -28,8 +30,10 @@ class Municipality(models.Model):
         unique=True,
         validators=[RegexValidator(MUNICIPALITY_CODE_RE, _("A municipality code has 3 digits."))],
     )
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    region = models.CharField(_("region"), max_length=50, blank=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, validators=[validate_xml_text])
+    region = models.CharField(
+        _("region"), max_length=50, blank=True, validators=[validate_xml_text]
+    )
 
     objects = MunicipalityManager()
 
@@ -97,11 +101,13 @@ class SupportSystem(models.Model):
         SERVICE_PLATFORM = "sp", _("Serviceplatformen")
         OTHER = "other", _("Other infrastructure")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, validators=[validate_xml_text])
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.STS)
-    description = models.TextField(_("description"), blank=True)
-    attention_points = models.TextField(_("attention points"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=[validate_xml_text])
+    attention_points = models.TextField(
+        _("attention points"), blank=True, validators=[validate_xml_text]
+    )
 
     objects = SupportSystemQuerySet.as_manager()
 
@@ -126,7 +132,7 @@ class Material(models.Model):
         on_delete=models.CASCADE,
         related_name="materials",
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_xml_text])
     url = models.URLField(_("link"), max_length=500)
 
     class Meta:
@@ -154,14 +160,14 @@ class Interface(models.Model):
         validators=[RegexValidator(INTERFACE_CODE_RE, _("An interface code is SF and 4 digits."))],
         help_text=_("SF and four digits, e.g. SF1511."),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_xml_text])
     support_system = models.ForeignKey(
         SupportSystem,
         verbose_name=_("support system"),
         on_delete=models.PROTECT,
         related_name="interfaces",
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=[validate_xml_text])
     documentation_url = models.URLField(_("documentation"), max_length=500, blank=True)
 
     objects = InterfaceQuerySet.as_manager()
@@ -217,10 +223,14 @@ class Project(models.Model):
         MUNICIPALITY_DECIDES = "municipality_decides", _("Each municipality decides")
         UNKNOWN = "unknown", _("Not decided")
 
-    short_name = models.CharField(_("short name"), max_length=20, unique=True)
-    name = models.CharField(_("full name"), max_length=200, blank=True)
+    short_name = models.CharField(
+        _("short name"), max_length=20, unique=True, validators=[validate_xml_text]
+    )
+    name = models.CharField(
+        _("full name"), max_length=200, blank=True, validators=[validate_xml_text]
+    )
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=[validate_xml_text])
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
     has_pilot = models.BooleanField(_("pilot"), default=False)
     pilot_municipalities = models.ManyToManyField(
@@ -229,14 +239,20 @@ class Project(models.Model):
         blank=True,
         related_name="pilot_projects",
     )
-    pilot_note = models.CharField(_("pilot note"), max_length=300, blank=True)
-    pilot_duration = models.CharField(_("pilot duration"), max_length=100, blank=True)
+    pilot_note = models.CharField(
+        _("pilot note"), max_length=300, blank=True, validators=[validate_xml_text]
+    )
+    pilot_duration = models.CharField(
+        _("pilot duration"), max_length=100, blank=True, validators=[validate_xml_text]
+    )
     rollout = models.CharField(
         _("rollout"), max_length=30, choices=Rollout.choices, default=Rollout.UNKNOWN
     )
     rollout_waves = models.PositiveSmallIntegerField(_("number of waves"), null=True, blank=True)
     go_live_on = models.DateField(_("go-live or ready-by date"), null=True, blank=True)
-    klik_note = models.CharField(_("KLIK note"), max_length=300, blank=True)
+    klik_note = models.CharField(
+        _("KLIK note"), max_length=300, blank=True, validators=[validate_xml_text]
+    )
 
     objects = ProjectQuerySet.as_manager()
 
@@ -302,7 +318,7 @@ class InterfaceUsage(models.Model):
     state = models.CharField(_("state"), max_length=20, choices=State.choices)
     planned_year = models.PositiveSmallIntegerField(_("planned year"), null=True, blank=True)
     planned_on = models.DateField(_("planned date"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True, validators=[validate_xml_text])
 
     objects = InterfaceUsageQuerySet.as_manager()
 
@@ -361,11 +377,13 @@ class Event(models.Model):
         MUNICIPALITY_DAY = "municipality_day", _("Municipality day")
 
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    audience = models.TextField(_("audience"), blank=True)
-    hosts = models.CharField(_("from KOMBIT"), max_length=300, blank=True)
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_xml_text])
+    description = models.TextField(_("description"), blank=True, validators=[validate_xml_text])
+    audience = models.TextField(_("audience"), blank=True, validators=[validate_xml_text])
+    hosts = models.CharField(
+        _("from KOMBIT"), max_length=300, blank=True, validators=[validate_xml_text]
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True, validators=[validate_xml_text])
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
     support_system = models.ForeignKey(

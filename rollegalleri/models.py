@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Municipality, Project, SupportSystem
 from portfolio.scoping import scope_by_municipality
+from portfolio.validators import validate_xml_text
 
 # Fixed paths under /roller/ that a role slug must never shadow.
 RESERVED_ROLE_SLUGS = ("bemanding", "personer")
@@ -44,16 +45,20 @@ class Role(models.Model):
         STS = "sts", _("STS")
         SP = "sp", _("SP")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, validators=[validate_xml_text])
     slug = models.SlugField(
         _("slug"), max_length=100, unique=True, validators=[validate_role_slug_not_reserved]
     )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    headline = models.CharField(_("headline"), max_length=200, blank=True)
-    responsibility = models.TextField(_("responsibility"), blank=True)
-    tasks = models.TextField(_("tasks"), blank=True)
-    competencies = models.TextField(_("competencies"), blank=True)
+    headline = models.CharField(
+        _("headline"), max_length=200, blank=True, validators=[validate_xml_text]
+    )
+    responsibility = models.TextField(
+        _("responsibility"), blank=True, validators=[validate_xml_text]
+    )
+    tasks = models.TextField(_("tasks"), blank=True, validators=[validate_xml_text])
+    competencies = models.TextField(_("competencies"), blank=True, validators=[validate_xml_text])
     platform = models.CharField(
         _("platform"), max_length=3, choices=Platform.choices, blank=True, default=""
     )
@@ -140,7 +145,7 @@ class ProjectRole(models.Model):
         Role, verbose_name=_("role"), on_delete=models.CASCADE, related_name="project_roles"
     )
     required = models.BooleanField(_("required"), default=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True, validators=[validate_xml_text])
 
     objects = ProjectRoleQuerySet.as_manager()
 
@@ -205,10 +210,14 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="persons",
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_xml_text])
     email = models.EmailField(_("e-mail"), blank=True)
-    job_title = models.CharField(_("job title"), max_length=200, blank=True)
-    department = models.CharField(_("department"), max_length=200, blank=True)
+    job_title = models.CharField(
+        _("job title"), max_length=200, blank=True, validators=[validate_xml_text]
+    )
+    department = models.CharField(
+        _("department"), max_length=200, blank=True, validators=[validate_xml_text]
+    )
     retired_on = models.DateField(_("retired on"), null=True, blank=True)
 
     objects = PersonQuerySet.as_manager()

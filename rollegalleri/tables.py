@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.paging import DEFAULT_PER_PAGE
+
 from .models import Person
 
 
@@ -32,6 +34,8 @@ class PersonTable(tables.Table):
         template_name = "django_tables2/table.html"
         attrs = {"class": "table table--compact table--zebra rollegalleri-table"}
         order_by = ("name",)
+        # ?per_page=0 falls back to the table's own page size: the same default as /klik/.
+        per_page = DEFAULT_PER_PAGE
         empty_text = _("No persons yet.")
 
     def __init__(self, *args, show_municipality=False, assign=None, **kwargs):

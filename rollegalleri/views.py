@@ -18,7 +18,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from portfolio.models import MUNICIPALITY_CODE_RE, Municipality, Project
-from portfolio.paging import BoundedPaginator
+from portfolio.paging import DEFAULT_PER_PAGE, BoundedPaginator
 
 from . import services
 from .exports import staffing_workbook
@@ -191,9 +191,10 @@ class PersonListView(SingleTableMixin, FilterView):
 
     table_class = PersonTable
     template_name = "rollegalleri/person_list.html"
-    paginate_by = 50
-    # ?per_page= comes from the URL: the KLIK list's paginator caps it and ignores nonsense.
-    table_pagination = {"paginator_class": BoundedPaginator}
+    # Only the table pages, with the rule of every list: a bad ?page= moves into range, a bad
+    # ?per_page= falls back to the default. (ListView's own paginate_by would page the rows a
+    # second time and answer 404 to a bad page.)
+    table_pagination = {"per_page": DEFAULT_PER_PAGE, "paginator_class": BoundedPaginator}
     strict = False
 
     def get_queryset(self):

@@ -12,6 +12,7 @@ from klik.admin import STALE_IN_ADMIN
 from klik.models import PERSON_OTHER_MUNICIPALITY, MunicipalityTask, State, Task
 from klik.services import municipality_task_update
 from portfolio.models import Municipality
+from portfolio.validators import FORBIDDEN_CHARACTER
 from tests.factories import (
     InterfaceFactory,
     MunicipalityFactory,
@@ -357,3 +358,14 @@ def test_the_task_history_changelist_runs_a_fixed_number_of_queries(
     record(20)
     with django_assert_max_num_queries(len(small.captured_queries)):
         admin_client.get(url)
+
+
+@pytest.mark.parametrize("field", ["title", "description", "klik_reference"])
+def test_a_task_with_u_ffff_in_its_text_is_refused_in_the_admin(
+    admin_client, municipalities, field, danish
+):
+    response = admin_client.post(TASK_ADD, task_form(**{field: "KLIK\uffff"}))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors[field]
+    assert errors == [str(FORBIDDEN_CHARACTER) % {"character": "U+FFFF"}]
+    assert not Task.objects.exists()

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from klik.models import Colour, MunicipalityTask, MunicipalityTaskChange, State
+from portfolio.validators import FORBIDDEN_CHARACTER
 from tests.factories import (
     InterfaceFactory,
     PersonFactory,
@@ -236,3 +237,17 @@ def test_the_task_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = leader_client.get(f"/klik/{mt.pk}/")
     assert response.status_code == 200
+
+
+def test_a_note_with_u_ffff_is_refused_at_its_field_and_nothing_is_saved(
+    leader_client, make_task, danish
+):
+    mt = make_task()
+    response = leader_client.post(f"/klik/{mt.pk}/", form_data(mt, note="Vi er i gang\uffff"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["note"] == [
+        str(FORBIDDEN_CHARACTER) % {"character": "U+FFFF"}
+    ]
+    mt.refresh_from_db()
+    assert (mt.note, mt.version) == ("", 0)
+    assert not mt.changes.exists()

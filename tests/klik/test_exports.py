@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from django.utils.http import urlencode
 
-from klik.models import Colour
+from klik.models import Colour, Task
 from portfolio.spreadsheets import text_cell
 from tests.factories import InterfaceFactory, PersonFactory, ProjectFactory, SupportSystemFactory
 from tests.klik.conftest import DAY, today
@@ -158,7 +158,9 @@ def test_formula_like_text_comes_out_as_plain_text(leader_client, naestved, make
 
 
 def test_control_characters_are_removed(leader_client, naestved, make_task):
-    mt = make_task(title="Bell\x07 and\x01 null\x1f end")
+    mt = make_task()
+    # Validation refuses such a title now; update() stands for rows stored before it did.
+    Task.objects.filter(pk=mt.task_id).update(title="Bell\x07 and\x01 null\x1f end")
     mt.note = "x"
     mt.executor = PersonFactory(municipality=naestved, name="\x0bVertical tab")
     mt.save()

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from klik.models import State
+from portfolio.validators import FORBIDDEN_CHARACTER
 from rollegalleri.models import Person, RoleAssignment
 from rollegalleri.services import ASSIGNMENT_DUPLICATE, ASSIGNMENT_DUPLICATE_ACROSS
 from tests.factories import (
@@ -341,3 +342,25 @@ def test_the_person_list_with_a_nonsense_per_page_still_lists_the_persons(
     response = leader_client.get("/roller/personer/", {"per_page": per_page})
     assert response.status_code == 200
     assert "Mette Holm" in response.content.decode()
+
+
+def refused_with_u_ffff(response):
+    """The page shows the Danish refusal at the name field."""
+    html = page(response)
+    errors = [text(e) for e in html.xpath("//*[contains(@class, 'form-error-message')]")]
+    return str(FORBIDDEN_CHARACTER) % {"character": "U+FFFF"} in " ".join(errors)
+
+
+def test_the_person_form_refuses_u_ffff_in_a_name_and_saves_nothing(leader_client, danish):
+    response = leader_client.post("/roller/personer/ny/", {"name": "Ane\uffff", "email": ""})
+    assert refused_with_u_ffff(response)
+    assert not Person.objects.exists()
+
+
+def test_editing_a_person_refuses_u_ffff_in_a_name_and_changes_nothing(leader_client, ane, danish):
+    response = leader_client.post(
+        f"/roller/personer/{ane.pk}/rediger/", {"name": "Ane\uffff Andersen", "email": ""}
+    )
+    assert refused_with_u_ffff(response)
+    ane.refresh_from_db()
+    assert ane.name == "Ane Andersen"

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from klik.models import State
+from portfolio.validators import FORBIDDEN_CHARACTER
 from rollegalleri import services
 from rollegalleri.models import RoleAssignment
 from tests.factories import (
@@ -118,3 +119,11 @@ def test_person_retire_ends_the_roles_and_returns_the_open_tasks(naestved):
     assert person.retired_on == DAY
     with pytest.raises(ValidationError):
         services.person_retire(person=person)
+
+
+@pytest.mark.parametrize("field", ["name", "job_title", "department"])
+def test_person_create_refuses_characters_no_export_could_write(naestved, field, danish):
+    values = {"name": "Ane", field: "Ane\ufffe"}
+    with pytest.raises(ValidationError) as refused:
+        services.person_create(municipality=naestved, **values)
+    assert refused.value.message_dict[field] == [str(FORBIDDEN_CHARACTER) % {"character": "U+FFFE"}]
