@@ -14,9 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Interface, Municipality, Project, SupportSystem
 from portfolio.scoping import scope_by_municipality
-from rollegalleri.models import Person, Role, RoleAssignment
-
-PERSON_OTHER_MUNICIPALITY = _("Choose a person from the task's own municipality.")
+from rollegalleri.models import PERSON_OTHER_MUNICIPALITY, Person, Role, RoleAssignment
 
 
 class Colour(models.TextChoices):
