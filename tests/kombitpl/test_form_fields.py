@@ -85,3 +85,17 @@ def test_the_klik_filters_announce_a_bad_value_at_its_field(leader_client, task)
 )
 def test_no_page_with_a_filter_form_names_a_missing_description(leader_client, url):
     described_page(leader_client.get(url))
+
+
+def test_each_checkbox_is_followed_by_its_label_so_dkfds_draws_its_box(leader_client, task):
+    # DKFDS hides the input and draws the box on `.form-checkbox + label`.
+    pages = [task.get_absolute_url(), "/klik/", "/roller/personer/", "/roller/bemanding/"]
+    for url in pages:
+        html = described_page(leader_client.get(url))
+        boxes = html.xpath("//form//input[@type='checkbox']")
+        assert boxes, url
+        for box in boxes:
+            label = box.getnext()
+            assert "form-checkbox" in box.get("class").split(), (url, box.get("id"))
+            assert label is not None and label.tag == "label", (url, box.get("id"))
+            assert label.get("for") == box.get("id")
