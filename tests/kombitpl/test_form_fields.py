@@ -99,3 +99,10 @@ def test_each_checkbox_is_followed_by_its_label_so_dkfds_draws_its_box(leader_cl
             assert "form-checkbox" in box.get("class").split(), (url, box.get("id"))
             assert label is not None and label.tag == "label", (url, box.get("id"))
             assert label.get("for") == box.get("id")
+
+
+def test_the_login_form_announces_its_errors(client, db):
+    described_page(client.get("/accounts/login/"))
+    html = described_page(client.post("/accounts/login/", {"username": "", "password": ""}))
+    assert len(errors(html)) == 2
+    assert "form-input" in html.get_element_by_id("id_username").get("class")
