@@ -14,6 +14,7 @@ from .models import Colour, MunicipalityTask, MunicipalityTaskChange, Task
 from .services import (
     EDITABLE_FIELDS,
     StaleVersionError,
+    may_change,
     municipality_task_lock,
     municipality_task_update,
     municipality_tasks_ensure,
@@ -162,6 +163,11 @@ class MunicipalityTaskAdmin(MunicipalityScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_colour(timezone.localdate())
+
+    def has_change_permission(self, request, obj=None):
+        # The model permission, then the task page's rule for this task.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_change(request.user, obj))
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)

@@ -12,18 +12,12 @@ from openpyxl.utils import get_column_letter
 
 from portfolio.spreadsheets import FORMULA_STARTS, XML_FORBIDDEN_RE, text_cell
 
-from .models import Colour, MunicipalityTask, State, Task
+from .models import COLOUR_SHADES, Colour, MunicipalityTask, State, Task
 
 SHEET_TITLE = "KLIK-opgaver"
 FILTER_SHEET_TITLE = "Filtre"
 DATE_FORMAT = "DD-MM-YYYY"
 DATETIME_FORMAT = "DD-MM-YYYY HH:MM"
-STATUS_FILLS = {
-    Colour.RED: "F4C7C3",
-    Colour.YELLOW: "FCE8B2",
-    Colour.GREEN: "B7E1CD",
-    Colour.GREY: "D9D9D9",
-}
 COLUMN_WIDTHS = (16, 12, 50, 24, 20, 12, 12, 10, 22, 24, 24, 40)
 ROW_FIELDS = (
     "pk",
@@ -67,7 +61,7 @@ class _Styled:
 
     def __init__(self, sheet):
         self.sheet = sheet
-        self.fills = {c: PatternFill("solid", fgColor=rgb) for c, rgb in STATUS_FILLS.items()}
+        self.fills = {c: PatternFill("solid", fgColor=s.fill) for c, s in COLOUR_SHADES.items()}
         self.labels = {c: str(Colour(c).label) for c in Colour.values}
         self.states = {s: str(State(s).label) for s in State.values}
 

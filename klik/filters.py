@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Interface, Municipality, Project, SupportSystem
-from portfolio.widgets import dkfds_widgets
+from portfolio.widgets import DkfdsFilterForm
 
 from .models import Colour, State
 
@@ -91,17 +91,14 @@ class KlikFilterSet(django_filters.FilterSet):
         help_text=_("Title, description, project, responsible or executor."),
     )
 
+    class Meta:
+        form = DkfdsFilterForm
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Municipal users see only their own municipality, so the parameter means nothing to them.
         if self.request is None or not self.request.user.is_kombit_staff:
             del self.filters["municipality"]
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            dkfds_widgets(super().form)
-        return self._form
 
     def search(self, queryset, name, value):
         """Rows whose title, description, project or people contain `value`."""

@@ -1,6 +1,7 @@
 """KLIK tasks as KOMBIT publishes them, and each municipality's copy with its traffic light."""
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,9 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from portfolio.models import Interface, Municipality, Project, SupportSystem
 from portfolio.scoping import scope_by_municipality
 from portfolio.validators import validate_xml_text
-from rollegalleri.models import Person, Role, RoleAssignment
-
-PERSON_OTHER_MUNICIPALITY = _("Choose a person from the task's own municipality.")
+from rollegalleri.models import PERSON_OTHER_MUNICIPALITY, Person, Role, RoleAssignment
 
 
 class Colour(models.TextChoices):
@@ -29,6 +28,25 @@ class Colour(models.TextChoices):
 
 
 COLOUR_SEVERITY = {colour: rank for rank, colour in enumerate(Colour.values)}
+
+
+class ColourShades(NamedTuple):
+    """One traffic-light colour's RGB hex values: `fill` behind chips, cells and the export's
+    Status cell, `ink` for text on the fill, `edge` for borders and chart bars."""
+
+    fill: str
+    ink: str
+    edge: str
+
+
+# The stylesheet's --klik-<colour>-<shade> custom properties (static/css/app.css) hold the same
+# values; tests/klik/test_colour_shades.py keeps the two equal.
+COLOUR_SHADES = {
+    Colour.RED: ColourShades(fill="F4C7C3", ink="8A1414", edge="C92B2B"),
+    Colour.YELLOW: ColourShades(fill="FCE8B2", ink="5C4400", edge="D9A800"),
+    Colour.GREEN: ColourShades(fill="B7E1CD", ink="1C5A25", edge="358745"),
+    Colour.GREY: ColourShades(fill="D9D9D9", ink="3D3D3D", edge="8A8A8A"),
+}
 
 
 class State(models.TextChoices):

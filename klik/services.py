@@ -66,8 +66,9 @@ def _shown(task: MunicipalityTask, field: str) -> str:
 
 
 def may_change(user, municipality_task: MunicipalityTask) -> bool:
-    """Whether `user` may change the task: its municipality's users, and superusers (the
-    catalogue's admins, who reach tasks only through the Django admin)."""
+    """Whether `user` may change the task: the one rule the task page, this module's writes and
+    the admin ask. A municipality's own users may; superusers (the catalogue's admins) may
+    everywhere; KOMBIT staff and other municipalities' users may not."""
     if user.is_superuser:
         return True
     return bool(user.municipality_id) and user.municipality_id == municipality_task.municipality_id

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from klik.models import Colour, MunicipalityTask
 from portfolio.models import Municipality, Project, SupportSystem
+from portfolio.widgets import DkfdsFilterForm
 
 
 def municipalities_for(request):
@@ -48,6 +49,7 @@ class OverviewFilter(django_filters.FilterSet):
     class Meta:
         model = Project
         fields = ["status", "support_system", "phase", "municipality"]
+        form = DkfdsFilterForm
 
     def filter_nothing(self, queryset, name, value):
         """The filter acts on the counted tasks (see `tasks()`), not on the projects."""

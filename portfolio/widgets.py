@@ -9,6 +9,8 @@ def dkfds_widgets(form):
         widget = field.widget
         if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
             css = "form-checkbox"
+        elif isinstance(widget, forms.RadioSelect):
+            css = "form-radio"
         elif isinstance(widget, forms.Select):
             css = "form-select"
         else:
@@ -23,3 +25,7 @@ class DkfdsMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         dkfds_widgets(self)
+
+
+class DkfdsFilterForm(DkfdsMixin, forms.Form):
+    """The form class of every filterset (`Meta.form`)."""

@@ -5,8 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Municipality, Project
+from portfolio.widgets import DkfdsFilterForm
 
-from .forms import FilterForm
 from .models import Person, Role
 
 
@@ -35,7 +35,7 @@ class StaffingFilter(filters.FilterSet):
     )
 
     class Meta:
-        form = FilterForm
+        form = DkfdsFilterForm
 
     def filter_unstaffed(self, queryset, name, value):
         """Keeps the roles and projects that have at least one unstaffed required cell."""
@@ -56,7 +56,7 @@ class PersonFilter(filters.FilterSet):
     class Meta:
         model = Person
         fields = ["q", "include_retired"]
-        form = FilterForm
+        form = DkfdsFilterForm
 
     def __init__(self, data=None, *args, **kwargs):
         # Always bound, so a first visit without a query string hides retired persons too.

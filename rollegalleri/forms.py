@@ -37,7 +37,3 @@ class RoleAssignmentForm(DkfdsMixin, forms.Form):
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-
-
-class FilterForm(DkfdsMixin, forms.Form):
-    """The form class of the role gallery's filtersets."""

@@ -20,6 +20,12 @@ from portfolio.models import Municipality, Project, SupportSystem
 from portfolio.scoping import scope_by_municipality
 from portfolio.validators import validate_xml_text
 
+# Error texts of the role gallery's rules; klik and the services import them from here.
+PERSON_OTHER_MUNICIPALITY = _("The person belongs to another municipality.")
+PERSON_RETIRED = _("A retired person cannot be given a role.")
+ASSIGNMENT_DUPLICATE = _("The person already holds this role for the project.")
+ASSIGNMENT_DUPLICATE_ACROSS = _("The person already holds this role across projects.")
+
 # Fixed paths under /roller/ that a role slug must never shadow.
 RESERVED_ROLE_SLUGS = ("bemanding", "personer")
 
@@ -191,17 +197,6 @@ class PersonQuerySet(models.QuerySet):
             held = held.filter(Q(project=project) | Q(project__isnull=True))
         return self.annotate(holds_role=Exists(held))
 
-    def holding_roles(self, roles, municipality, project=None):
-        """Active persons of `municipality` who currently hold one of `roles` (for `project`
-        or across projects): the people a KLIK task needing those roles should go to."""
-        return (
-            self.filter(municipality=municipality)
-            .active()
-            .with_role_match(roles, project)
-            .filter(holds_role=True)
-            .order_by("name", "pk")
-        )
-
 
 class Person(models.Model):
     municipality = models.ForeignKey(
@@ -309,13 +304,13 @@ class RoleAssignment(models.Model):
                 fields=["person", "role", "project"],
                 condition=Q(ended_on__isnull=True, project__isnull=False),
                 name="assignment_unique_current_for_project",
-                violation_error_message=_("The person already holds this role for the project."),
+                violation_error_message=ASSIGNMENT_DUPLICATE,
             ),
             models.UniqueConstraint(
                 fields=["person", "role"],
                 condition=Q(ended_on__isnull=True, project__isnull=True),
                 name="assignment_unique_current_across_projects",
-                violation_error_message=_("The person already holds this role across projects."),
+                violation_error_message=ASSIGNMENT_DUPLICATE_ACROSS,
             ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
@@ -330,4 +325,4 @@ class RoleAssignment(models.Model):
 
     def clean(self):
         if self.person_id and self.person.retired_on and self.ended_on is None:
-            raise ValidationError({"person": _("A retired person cannot be given a role.")})
+            raise ValidationError({"person": PERSON_RETIRED})

@@ -9,13 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Municipality, Project
 
-from .models import Person, Role, RoleAssignment
+from .models import (
+    ASSIGNMENT_DUPLICATE,
+    ASSIGNMENT_DUPLICATE_ACROSS,
+    PERSON_OTHER_MUNICIPALITY,
+    PERSON_RETIRED,
+    Person,
+    Role,
+    RoleAssignment,
+)
 
-ASSIGNMENT_DUPLICATE = _("The person already holds this role for the chosen project.")
-ASSIGNMENT_DUPLICATE_ACROSS = _("The person already holds this role across projects.")
 ASSIGNMENT_ALREADY_ENDED = _("The assignment has already ended.")
-PERSON_OTHER_MUNICIPALITY = _("The person belongs to another municipality.")
-PERSON_RETIRED = _("A retired person cannot be given a role.")
 PERSON_ALREADY_RETIRED = _("The person has already retired.")
 
 

@@ -30,8 +30,8 @@ class PersonTable(tables.Table):
             "retired_on",
             "assign",
         ]
-        # The shared includes/table.html arrives with the KLIK list; this one needs no other file.
-        template_name = "django_tables2/table.html"
+        # Sortable headers with aria-sort and DKFDS pagination, as on the KLIK list.
+        template_name = "includes/table.html"
         attrs = {"class": "table table--compact table--zebra rollegalleri-table"}
         order_by = ("name",)
         # ?per_page=0 falls back to the table's own page size: the same default as /klik/.

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from klik.admin import STALE_IN_ADMIN
-from klik.models import PERSON_OTHER_MUNICIPALITY, MunicipalityTask, State, Task
+from klik.models import MunicipalityTask, State, Task
 from klik.services import municipality_task_update
 from portfolio.models import Municipality
 from portfolio.validators import FORBIDDEN_CHARACTER
+from rollegalleri.models import PERSON_OTHER_MUNICIPALITY
 from tests.factories import (
     InterfaceFactory,
     MunicipalityFactory,

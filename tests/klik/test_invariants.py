@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from klik.models import MunicipalityTask, Task
+from rollegalleri.models import PERSON_OTHER_MUNICIPALITY
 from tests.factories import PersonFactory, ProjectFactory, TaskFactory, municipality_task
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,8 @@ def test_a_person_of_another_municipality_is_refused_on_a_task(field, naestved, 
     setattr(mt, field, PersonFactory(municipality=hoersholm))
     with pytest.raises(ValidationError) as excinfo:
         mt.full_clean()
-    assert excinfo.value.message_dict == {field: ["Vælg en person fra opgavens egen kommune."]}
+    assert excinfo.value.message_dict == {field: [str(PERSON_OTHER_MUNICIPALITY)]}
+    assert str(PERSON_OTHER_MUNICIPALITY) == "Personen hører til en anden kommune."
 
 
 def test_persons_of_the_tasks_own_municipality_pass(naestved):

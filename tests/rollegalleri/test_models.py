@@ -14,7 +14,7 @@ from tests.factories import (
 )
 
 
-def test_holding_roles_gives_the_active_persons_of_the_municipality_with_a_needed_role(
+def test_role_match_finds_the_active_persons_of_the_municipality_with_a_needed_role(
     naestved, hoersholm
 ):
     bbr, flis = ProjectFactory(), ProjectFactory()
@@ -38,8 +38,14 @@ def test_holding_roles_gives_the_active_persons_of_the_municipality_with_a_neede
     RoleAssignmentFactory(person=PersonFactory(municipality=hoersholm), role=tekniker)
 
     roles = task.roles.all()
-    assert list(Person.objects.holding_roles(roles, naestved, project=bbr)) == [for_bbr, across]
-    assert list(Person.objects.holding_roles(roles, naestved)) == [for_bbr, across, for_flis]
+
+    def holders(project=None):
+        persons = Person.objects.filter(municipality=naestved).active()
+        matched = persons.with_role_match(roles, project).filter(holds_role=True)
+        return list(matched.order_by("name"))
+
+    assert holders(project=bbr) == [for_bbr, across]
+    assert holders() == [for_bbr, across, for_flis]
 
 
 def test_with_role_match_orders_a_choice_with_the_role_holders_first(naestved):

@@ -364,3 +364,28 @@ def test_editing_a_person_refuses_u_ffff_in_a_name_and_changes_nothing(leader_cl
     assert refused_with_u_ffff(response)
     ane.refresh_from_db()
     assert ane.name == "Ane Andersen"
+
+
+def test_the_person_list_marks_the_sorted_header_with_aria_sort(leader_client, naestved):
+    PersonFactory(municipality=naestved, name="Ane")
+    html = page(leader_client.get("/roller/personer/"))
+    sorted_headers = html.xpath("//th[@aria-sort]")
+    assert [(text(th), th.get("aria-sort")) for th in sorted_headers] == [("Navn ▲", "ascending")]
+    html = page(leader_client.get("/roller/personer/?sort=-name"))
+    assert [th.get("aria-sort") for th in html.xpath("//th[@aria-sort]")] == ["descending"]
+    assert html.xpath("//th/a[@class='table-sort']")
+
+
+def test_the_person_list_pages_with_dkfds_pagination(leader_client, naestved):
+    PersonFactory.create_batch(5, municipality=naestved)
+    html = page(leader_client.get("/roller/personer/?per_page=2"))
+    assert len(html.xpath("//tbody/tr")) == 2
+    nav = html.xpath("//nav[contains(@class, 'table-pagination')]")[0]
+    assert text(nav.xpath(".//a[@aria-current='page']")[0]) == "1"
+    assert not nav.xpath(".//a[contains(@class, 'button-previous')]")
+    assert "page=2" in nav.xpath(".//a[contains(@class, 'button-next')]")[0].get("href")
+    assert [text(li) for li in nav.xpath(".//li[contains(@class, 'pagination-item')]")] == [
+        "1",
+        "2",
+        "3",
+    ]
