@@ -357,3 +357,15 @@ def test_the_task_history_changelist_runs_a_fixed_number_of_queries(
     record(20)
     with django_assert_num_queries(8):
         admin_client.get(url)
+
+
+def test_task_history_is_read_only_in_the_admin(admin_client, naestved, leader):
+    change = municipality_task(naestved).changes.create(
+        changed_by=leader, field="state", old_value="", new_value="done"
+    )
+    url = reverse("admin:klik_municipalitytaskchange_change", args=[change.pk])
+    admin_client.post(url, {"field": "note", "old_value": "x", "new_value": "y"})
+    change.refresh_from_db()
+    assert (change.field, change.new_value) == ("state", "done")
+    delete = reverse("admin:klik_municipalitytaskchange_delete", args=[change.pk])
+    assert admin_client.get(delete).status_code == 403
