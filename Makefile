@@ -1,13 +1,28 @@
 # Set-up, serving and tests. `make run` and `make test` are all a fresh clone needs.
-PY ?= python3
+
+# pyproject.toml requires Python 3.11: python3.11, else python3 if that is 3.11.
+IS_311 := import sys; sys.exit(sys.version_info[:2] != (3, 11))
+ifeq ($(origin PY),undefined)
+PY := $(firstword $(foreach p,python3.11 python3,\
+        $(shell command -v $(p) >/dev/null 2>&1 && $(p) -c '$(IS_311)' 2>/dev/null && echo $(p))))
+endif
+# The browser tests drive Debian's Chromium (tests/conftest.py reads $$CHROMIUM too).
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+APT_GET ?= apt-get
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test test-fast lint bench messages clean
+.PHONY: install python chromium run test test-fast lint bench messages clean
 
-$(BIN)/.installed: pyproject.toml
+python:
+	@test -n "$(PY)" && $(PY) -c '$(IS_311)' 2>/dev/null || { \
+	  echo "Fejl/Error: Python 3.11 mangler/is missing: installér/install 'python3.11' (or run make PY=/path/to/python3.11)." >&2; \
+	  exit 1; }
+
+$(BIN)/.installed: pyproject.toml | python
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e ".[dev]"
@@ -30,13 +45,25 @@ static/dkfds/.installed: node_modules/.installed
 
 install: $(BIN)/.installed static/dkfds/.installed
 
+# Chromium for the browser tests: installed from Debian as root, else a clear stop, never a skip.
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ -f /etc/debian_version ] && [ "$$(id -u)" = 0 ]; then \
+	  echo "Chromium mangler/is missing at $(CHROMIUM): $(APT_GET) install chromium"; \
+	  $(APT_GET) update -qq || echo "Advarsel/Warning: apt-get update fejlede/failed" >&2; \
+	  DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq chromium >/dev/null; \
+	fi; \
+	[ -x "$(CHROMIUM)" ] || { \
+	  echo "Fejl/Error: Chromium mangler/is missing at $(CHROMIUM): installér/install the package 'chromium' (sudo apt-get install chromium) and run make test again." >&2; \
+	  exit 1; }
+
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_facts
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: install
+test: chromium install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-fast: install

@@ -299,17 +299,17 @@ def test_the_colour_filter_in_the_admin_lists_only_that_colour(admin_client, nae
 
 
 def test_the_municipality_task_changelist_runs_a_fixed_number_of_queries(
-    admin_client, naestved, hoersholm, django_assert_max_num_queries
+    admin_client, naestved, hoersholm, django_assert_num_queries
 ):
     url = reverse("admin:klik_municipalitytask_changelist")
     municipality_task(naestved)
-    with django_assert_max_num_queries(12) as small:
+    with django_assert_num_queries(8):
         admin_client.get(url)
     for _ in range(10):
         mt = municipality_task(naestved)
         mt.responsible = mt.executor = PersonFactory(municipality=naestved)
         mt.save()
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    with django_assert_num_queries(8):
         admin_client.get(url)
 
 
@@ -344,7 +344,7 @@ def test_read_only_viewers_in_the_admin_see_the_task_without_the_forms_version_f
 
 
 def test_the_task_history_changelist_runs_a_fixed_number_of_queries(
-    admin_client, naestved, leader, django_assert_max_num_queries
+    admin_client, naestved, leader, django_assert_num_queries
 ):
     url = reverse("admin:klik_municipalitytaskchange_changelist")
 
@@ -354,10 +354,10 @@ def test_the_task_history_changelist_runs_a_fixed_number_of_queries(
             mt.changes.create(changed_by=leader, field="state", old_value="", new_value="done")
 
     record(2)
-    with django_assert_max_num_queries(12) as small:
+    with django_assert_num_queries(8):
         admin_client.get(url)
     record(20)
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    with django_assert_num_queries(8):
         admin_client.get(url)
 
 
@@ -370,3 +370,15 @@ def test_a_task_with_u_ffff_in_its_text_is_refused_in_the_admin(
     errors = response.context["adminform"].form.errors[field]
     assert errors == [str(FORBIDDEN_CHARACTER) % {"character": "U+FFFF"}]
     assert not Task.objects.exists()
+
+
+def test_task_history_is_read_only_in_the_admin(admin_client, naestved, leader):
+    change = municipality_task(naestved).changes.create(
+        changed_by=leader, field="state", old_value="", new_value="done"
+    )
+    url = reverse("admin:klik_municipalitytaskchange_change", args=[change.pk])
+    admin_client.post(url, {"field": "note", "old_value": "x", "new_value": "y"})
+    change.refresh_from_db()
+    assert (change.field, change.new_value) == ("state", "done")
+    delete = reverse("admin:klik_municipalitytaskchange_delete", args=[change.pk])
+    assert admin_client.get(delete).status_code == 403

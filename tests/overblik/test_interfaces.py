@@ -70,7 +70,7 @@ def test_an_unknown_code_is_404(sf1511, leader_client, code):
 
 @pytest.mark.parametrize("size", [1, 8])
 def test_the_interface_pages_run_a_fixed_number_of_queries(
-    size, sf1511, naestved, leader_client, django_assert_max_num_queries
+    size, sf1511, naestved, leader_client, django_assert_num_queries
 ):
     for _ in range(size):
         interface = InterfaceFactory(support_system=SupportSystemFactory())
@@ -78,7 +78,7 @@ def test_the_interface_pages_run_a_fixed_number_of_queries(
         InterfaceUsageFactory(interface=sf1511)
         TaskFactory(support_system=sf1511.support_system).interfaces.add(sf1511)
 
-    with django_assert_max_num_queries(5):
+    with django_assert_num_queries(5):
         assert leader_client.get("/snitflader/").status_code == 200
-    with django_assert_max_num_queries(6):
+    with django_assert_num_queries(6):
         assert leader_client.get("/snitflader/SF1511/").status_code == 200
