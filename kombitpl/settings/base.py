@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "django_tables2",
+    "django_tasks",
+    "django_tasks_db",
     "portfolio",
     "rollegalleri",
     "klik",
@@ -110,6 +112,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# --- Background work -------------------------------------------------------
+
+# The django-tasks API with its database backend: the worker (`manage.py db_worker`) reads the
+# queue from the same database, so SQLite and PostgreSQL both work without another service.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- Tables ---------------------------------------------------------------
 

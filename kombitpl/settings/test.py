@@ -8,3 +8,5 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # No collectstatic in tests: whitenoise looks files up on request instead of warning.
 WHITENOISE_AUTOREFRESH = True
+# Background tasks run at once, in the request that enqueues them.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
