@@ -12,8 +12,9 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from portfolio.filtering import FilterPolicyMixin, filter_errors, filtered
+from portfolio.filtering import FilterPolicyMixin, filter_errors, filtered, refuse_foreign_ids
 from portfolio.paging import DEFAULT_PER_PAGE, BoundedPaginator
+from rollegalleri.models import Person
 
 from .exports import task_workbook
 from .filters import KlikFilterSet
@@ -160,6 +161,13 @@ class TaskDetailView(DetailView):
         self.object = self.get_object()
         if not self.can_edit():
             raise PermissionDenied
+        # Another municipality's person named in the form is a 404, as that person's page is.
+        refuse_foreign_ids(
+            request.POST,
+            ("responsible", "executor"),
+            Person.objects.all(),
+            request.user.municipality_id,
+        )
         form = MunicipalityTaskForm(request.POST, municipality_task=self.object)
         stale = None
         if form.is_valid():

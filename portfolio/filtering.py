@@ -23,6 +23,8 @@ NO_ROWS_REASON = _(
     "Some filters could not be used, so the export has no rows. Correct them and export again."
 )
 ERROR_IN = _("Error in %(field)s")
+# A primary key as a form submits it; longer digit runs would overflow the database's integer.
+ID_RE = re.compile(r"[0-9]{1,9}")
 # Echoed back in a message: long enough for any code, short enough for any page.
 ECHO_LENGTH = 10
 
@@ -78,6 +80,17 @@ def refuse_other_municipality(request, name="municipality"):
         return
     codes = [code for code in request.GET.getlist(name) if code]
     if codes and (not user.municipality_id or set(codes) != {user.municipality.code}):
+        raise Http404
+
+
+def refuse_foreign_ids(data, names, queryset, municipality_id):
+    """Raise 404 when an id submitted in a field of `names` is a row of `queryset` (a model with
+    a `municipality`) that belongs to another municipality than `municipality_id`.
+
+    For forms: an id of one's own municipality that is not a choice (a retired person) stays a
+    form error at its field; another municipality's is a 404, as its page would be."""
+    ids = {value for name in names for value in data.getlist(name) if ID_RE.fullmatch(value)}
+    if ids and queryset.filter(pk__in=ids).exclude(municipality_id=municipality_id).exists():
         raise Http404
 
 

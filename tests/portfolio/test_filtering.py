@@ -2,8 +2,9 @@
 
 import django_filters
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.test import RequestFactory
 from django.utils import translation
 
@@ -15,6 +16,7 @@ from portfolio.filtering import (
     filter_errors,
     filtered,
     municipality_choices,
+    refuse_foreign_ids,
     refuse_other_municipality,
 )
 from portfolio.models import Municipality
@@ -121,3 +123,15 @@ def test_the_dashboard_rule_refuses_another_code_for_a_municipal_user(leader, ko
     for query in ["municipality=223", "municipality=370&municipality=223"]:
         with pytest.raises(Http404):
             refuse_other_municipality(request_of(leader, query))
+
+
+def test_an_id_of_another_municipality_in_a_form_is_a_404_an_unknown_one_is_not(
+    leader, other_leader
+):
+    users = get_user_model().objects.all()
+    own = leader.municipality_id
+    refuse_foreign_ids(
+        QueryDict(f"who={leader.pk}&who=999999&who=9" + "9" * 30), ["who"], users, own
+    )
+    with pytest.raises(Http404):
+        refuse_foreign_ids(QueryDict(f"who={other_leader.pk}"), ["who"], users, own)
