@@ -5,19 +5,13 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models import Interface, Municipality, Project, SupportSystem
+from portfolio.filtering import MunicipalityFilter
+from portfolio.models import Interface, Project, SupportSystem
 from portfolio.widgets import DkfdsFilterForm
 
 from .models import Colour, State
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def municipalities_for(request):
-    """Every municipality for KOMBIT staff; none for anyone else."""
-    if request is not None and request.user.is_kombit_staff:
-        return Municipality.objects.all()
-    return Municipality.objects.none()
 
 
 class KlikFilterSet(django_filters.FilterSet):
@@ -57,14 +51,8 @@ class KlikFilterSet(django_filters.FilterSet):
         label=_("Interface"),
         empty_label=_("All interfaces"),
     )
-    municipality = django_filters.ModelChoiceFilter(
-        field_name="municipality",
-        lookup_expr="exact",
-        to_field_name="code",
-        queryset=municipalities_for,
-        label=_("Municipality"),
-        empty_label=_("All municipalities"),
-    )
+    # A municipal user may name only their own municipality; the views answer 404 for another.
+    municipality = MunicipalityFilter(field_name="municipality", lookup_expr="exact")
     state = django_filters.ChoiceFilter(
         field_name="state",
         lookup_expr="exact",
@@ -93,12 +81,6 @@ class KlikFilterSet(django_filters.FilterSet):
 
     class Meta:
         form = DkfdsFilterForm
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Municipal users see only their own municipality, so the parameter means nothing to them.
-        if self.request is None or not self.request.user.is_kombit_staff:
-            del self.filters["municipality"]
 
     def search(self, queryset, name, value):
         """Rows whose title, description, project or people contain `value`."""

@@ -12,7 +12,9 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
+from portfolio.filtering import FilterPolicyMixin, filter_errors, filtered, refuse_foreign_ids
 from portfolio.paging import DEFAULT_PER_PAGE, BoundedPaginator
+from rollegalleri.models import Person
 
 from .exports import task_workbook
 from .filters import KlikFilterSet
@@ -25,8 +27,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SAVED = _("The task was saved.")
 
 
-class VisibleTasksMixin:
-    """The municipality tasks the user may see, with today's colour and what the table shows."""
+class VisibleTasksMixin(FilterPolicyMixin):
+    """The municipality tasks the user may see, with today's colour and what the table shows;
+    bad filter values list nothing, another municipality answers 404."""
 
     model = MunicipalityTask
     filterset_class = KlikFilterSet
@@ -99,8 +102,7 @@ class TaskExportView(VisibleTasksMixin, FilterView):
 
     def get(self, request, *args, **kwargs):
         filterset = self.get_filterset(self.get_filterset_class())
-        valid = not filterset.is_bound or filterset.is_valid()
-        rows = filterset.qs if valid else filterset.queryset.none()
+        rows = filtered(filterset)
         # The table applies ?sort= exactly as the list does, so both share one order.
         table = RequestConfig(request, paginate=False).configure(TaskTable(rows))
         now = timezone.localtime()
@@ -124,9 +126,7 @@ def applied_filters(request, filterset):
         values = [v for v in request.GET.getlist(name) if v]
         if name in labels and values:
             filters.append((labels[name], ", ".join(values)))
-    for field, errors in filterset.errors.items():
-        filters.append((_("Error in %(field)s") % {"field": labels.get(field, field)}, errors[0]))
-    return filters
+    return filters + filter_errors(filterset)
 
 
 class TaskDetailView(DetailView):
@@ -161,6 +161,13 @@ class TaskDetailView(DetailView):
         self.object = self.get_object()
         if not self.can_edit():
             raise PermissionDenied
+        # Another municipality's person named in the form is a 404, as that person's page is.
+        refuse_foreign_ids(
+            request.POST,
+            ("responsible", "executor"),
+            Person.objects.all(),
+            request.user.municipality_id,
+        )
         form = MunicipalityTaskForm(request.POST, municipality_task=self.object)
         stale = None
         if form.is_valid():

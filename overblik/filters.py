@@ -4,16 +4,9 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from klik.models import Colour, MunicipalityTask
-from portfolio.models import Municipality, Project, SupportSystem
+from portfolio.filtering import MunicipalityFilter
+from portfolio.models import Project, SupportSystem
 from portfolio.widgets import DkfdsFilterForm
-
-
-def municipalities_for(request):
-    """Every municipality for KOMBIT staff; a municipal user may only name their own."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_kombit_staff:
-        return Municipality.objects.all()
-    return Municipality.objects.filter(pk=getattr(user, "municipality_id", None))
 
 
 class OverviewFilter(django_filters.FilterSet):
@@ -38,13 +31,7 @@ class OverviewFilter(django_filters.FilterSet):
         choices=Project.Phase.choices,
         empty_label=_("All phases"),
     )
-    municipality = django_filters.ModelChoiceFilter(
-        label=_("Municipality"),
-        queryset=municipalities_for,
-        to_field_name="code",
-        method="filter_nothing",
-        empty_label=_("All municipalities"),
-    )
+    municipality = MunicipalityFilter(method="filter_nothing")
 
     class Meta:
         model = Project

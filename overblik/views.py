@@ -3,7 +3,6 @@ from datetime import timedelta
 
 import icalendar
 from django.conf import settings
-from django.contrib import messages
 from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -14,6 +13,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from klik.models import Colour, MunicipalityTask
+from portfolio.filtering import FilterPolicyMixin, is_usable, refuse_other_municipality
 from portfolio.models import INTERFACE_CODE_RE, Event, Interface, Project, SupportSystem
 from rollegalleri.models import ProjectRole
 
@@ -41,6 +41,11 @@ class DashboardView(TemplateView):
     staff) by colour, the next 8 months, stalled tasks, unstaffed roles and coming events."""
 
     template_name = "overblik/dashboard.html"
+
+    def get(self, request, *args, **kwargs):
+        # The dashboard has no municipality filter, but naming another one is still a 404.
+        refuse_other_municipality(request)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         today, now, user = timezone.localdate(), timezone.now(), self.request.user
@@ -97,25 +102,7 @@ def worst_matrix(tasks):
     return {"columns": columns, "rows": ranked[:MATRIX_ROWS], "count": len(ranked)}
 
 
-class FilterMessagesMixin:
-    """Shows each invalid filter value as a message instead of failing; a municipal user who
-    names another municipality gets 404, as for any other municipality's object."""
-
-    strict = False
-
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        if filterset.is_bound and not filterset.is_valid():
-            if "municipality" in filterset.errors and not self.request.user.is_kombit_staff:
-                raise Http404
-            for name, errors in filterset.errors.items():
-                label = filterset.form.fields[name].label if name in filterset.form.fields else ""
-                for error in errors:
-                    messages.warning(self.request, f"{label}: {error}")
-        return filterset
-
-
-class OverviewView(FilterMessagesMixin, FilterView):
+class OverviewView(FilterPolicyMixin, FilterView):
     """`/overblik/`: a row per project with its pilot, rollout, infrastructure and the colour
     counts of its infrastructure tasks, the deck's "Overblik på tværs af projekterne"."""
 
@@ -130,9 +117,11 @@ class OverviewView(FilterMessagesMixin, FilterView):
         f = self.filterset
         statuses = f.value("status")
         colours = [c for c in Colour.values if not statuses or c in statuses]
-        counts = f.tasks(self.request.user, timezone.localdate()).colour_counts_by(
-            "task__project", "task__support_system__slug", "task__support_system__name"
-        )
+        counts = []
+        if is_usable(f):  # a bad value lists nothing (object_list is empty), so count nothing
+            counts = f.tasks(self.request.user, timezone.localdate()).colour_counts_by(
+                "task__project", "task__support_system__slug", "task__support_system__name"
+            )
         by_project = {}
         for row in counts:
             if any(row[c] for c in colours):

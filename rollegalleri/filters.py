@@ -4,7 +4,8 @@ import django_filters as filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models import Municipality, Project
+from portfolio.filtering import MunicipalityFilter
+from portfolio.models import Project
 from portfolio.widgets import DkfdsFilterForm
 
 from .models import Person, Role
@@ -13,6 +14,10 @@ from .models import Person, Role
 class StaffingFilter(filters.FilterSet):
     """Filters project roles annotated with `is_staffed` (see staffing.base_queryset)."""
 
+    # The view reads it to choose whose matrix to build (KOMBIT staff only; 404 for another).
+    municipality = MunicipalityFilter(
+        method="filter_nothing", empty_label=_("All municipalities (national summary)")
+    )
     project = filters.ModelMultipleChoiceFilter(
         label=_("Project"),
         field_name="project__slug",
@@ -37,6 +42,10 @@ class StaffingFilter(filters.FilterSet):
     class Meta:
         form = DkfdsFilterForm
 
+    def filter_nothing(self, queryset, name, value):
+        """The municipality shapes the rows before filtering (see the view), not here."""
+        return queryset
+
     def filter_unstaffed(self, queryset, name, value):
         """Keeps the roles and projects that have at least one unstaffed required cell."""
         if not value:
@@ -46,6 +55,8 @@ class StaffingFilter(filters.FilterSet):
 
 
 class PersonFilter(filters.FilterSet):
+    # KOMBIT staff choose any municipality; a municipal user may name only their own.
+    municipality = MunicipalityFilter(field_name="municipality")
     q = filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
     include_retired = filters.BooleanFilter(
         label=_("Include retired persons"),
@@ -55,7 +66,7 @@ class PersonFilter(filters.FilterSet):
 
     class Meta:
         model = Person
-        fields = ["q", "include_retired"]
+        fields = ["municipality", "q", "include_retired"]
         form = DkfdsFilterForm
 
     def __init__(self, data=None, *args, **kwargs):
@@ -65,18 +76,3 @@ class PersonFilter(filters.FilterSet):
     def filter_include_retired(self, queryset, name, value):
         """Retired persons only when asked for."""
         return queryset if value else queryset.active()
-
-
-class KombitPersonFilter(PersonFilter):
-    """KOMBIT staff also choose the municipality."""
-
-    municipality = filters.ModelChoiceFilter(
-        label=_("Municipality"),
-        field_name="municipality",
-        to_field_name="code",
-        queryset=Municipality.objects.all(),
-        empty_label=_("All municipalities"),
-    )
-
-    class Meta(PersonFilter.Meta):
-        fields = ["municipality", "q", "include_retired"]

@@ -1,13 +1,12 @@
 """Pages of the role gallery: the catalogue, staffing, and persons with their roles."""
 
-import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import slug_re
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,14 +16,15 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from portfolio.models import MUNICIPALITY_CODE_RE, Municipality, Project
+from portfolio.filtering import FilterPolicyMixin, check_scope, filter_errors, filtered
+from portfolio.models import Municipality, Project
 from portfolio.paging import DEFAULT_PER_PAGE, BoundedPaginator
 
 from . import services
 from .exports import staffing_workbook
-from .filters import KombitPersonFilter, PersonFilter, StaffingFilter
+from .filters import PersonFilter, StaffingFilter
 from .forms import PersonForm, RoleAssignmentForm
-from .models import Person, Role, RoleAssignment
+from .models import Person, ProjectRole, Role, RoleAssignment
 from .staffing import base_queryset, municipal_matrix, national_matrix
 from .tables import PersonTable
 
@@ -87,44 +87,28 @@ def role_and_project(request):
     return (role, project) if role and project else None
 
 
-def staffing_municipality(request, report=True):
-    """The municipality whose matrix to show: the user's own, or for KOMBIT staff the one
-    `?municipality=<code>` names (None: the national summary). Another municipality: 404.
-    An unknown code is reported as a message when `report`."""
-    user = request.user
-    code = request.GET.get("municipality", "").strip()
-    if user.municipality_id:
-        if code and code != user.municipality.code:
-            raise Http404
-        return user.municipality
-    if not user.is_kombit_staff:
-        raise PermissionDenied
-    if not code:
-        return None
-    municipality = None
-    if re.fullmatch(MUNICIPALITY_CODE_RE, code):
-        municipality = Municipality.objects.filter(code=code).first()
-    if municipality is None and report:
-        messages.error(request, _("There is no municipality with code “%s”.") % code[:10])
-    return municipality
-
-
 class StaffingMixin:
-    """Builds the filtered matrix both the page and the export show."""
-
-    # The page shows bad input as messages; a download has nowhere to show them.
-    report_errors = True
+    """Builds the filtered matrix both the page and the export show: the user's own
+    municipality, or for KOMBIT staff the one `?municipality=<code>` names (none: the national
+    summary). Another municipality answers 404; a bad value leaves the matrix empty."""
 
     def get_staffing(self):
-        request = self.request
-        municipality = staffing_municipality(request, report=self.report_errors)
+        request, user = self.request, self.request.user
+        if not user.municipality_id and not user.is_kombit_staff:
+            raise PermissionDenied
+        # The rows depend on the municipality the form names, so they are set once it is read.
+        filterset = StaffingFilter(
+            request.GET, queryset=ProjectRole.objects.none(), request=request
+        )
+        check_scope(request, filterset)
+        if user.municipality_id:
+            municipality = user.municipality
+        else:
+            filterset.is_valid()
+            municipality = filterset.form.cleaned_data.get("municipality")
         count = None if municipality else Municipality.objects.count()
-        queryset = base_queryset(municipality, count)
-        filterset = StaffingFilter(request.GET, queryset=queryset, request=request)
-        if filterset.is_valid():
-            queryset = filterset.qs
-        elif self.report_errors:
-            messages.error(request, _("Some filters were not valid and were ignored."))
+        filterset.queryset = base_queryset(municipality, count)
+        queryset = filtered(filterset)
         if municipality is None:
             return municipality, filterset, national_matrix(queryset, count)
         return municipality, filterset, municipal_matrix(queryset, municipality)
@@ -155,8 +139,6 @@ class StaffingView(StaffingMixin, TemplateView):
 class StaffingExportView(StaffingMixin, View):
     """/roller/bemanding/eksport.xlsx: the matrix the same query string shows."""
 
-    report_errors = False
-
     def get(self, request):
         municipality, filterset, matrix = self.get_staffing()
         today = timezone.localdate()
@@ -183,14 +165,16 @@ class StaffingExportView(StaffingMixin, View):
             labels.append((_("Category"), dict(Role.Category.choices)[data["category"]]))
         if data.get("unstaffed"):
             labels.append((_("Only unstaffed"), _("Yes")))
-        return labels
+        return labels + filter_errors(filterset)
 
 
-class PersonListView(SingleTableMixin, FilterView):
-    """/roller/personer/: the persons of the user's municipality (all for KOMBIT staff)."""
+class PersonListView(FilterPolicyMixin, SingleTableMixin, FilterView):
+    """/roller/personer/: the persons of the user's municipality (all for KOMBIT staff);
+    a bad filter value lists nobody, another municipality answers 404."""
 
     table_class = PersonTable
     template_name = "rollegalleri/person_list.html"
+    filterset_class = PersonFilter
     # Only the table pages, with the rule of every list: a bad ?page= moves into range, a bad
     # ?per_page= falls back to the default. (ListView's own paginate_by would page the rows a
     # second time and answer 404 to a bad page.)
@@ -199,9 +183,6 @@ class PersonListView(SingleTableMixin, FilterView):
 
     def get_queryset(self):
         return Person.objects.visible_to(self.request.user).for_list()
-
-    def get_filterset_class(self):
-        return KombitPersonFilter if self.request.user.is_kombit_staff else PersonFilter
 
     @cached_property
     def assign(self):

@@ -156,14 +156,26 @@ def test_a_stale_edit_is_refused_and_nothing_is_overwritten(
     assert (mt.note, mt.state, mt.version) == ("Bagefter", State.BLOCKED, 2)
 
 
-def test_a_person_of_another_municipality_is_refused(leader_client, hoersholm, make_task):
+# Issue 8: naming another municipality's person used to be a form error (200); it is now a
+# 404, like that person's own page and any other municipality's object.
+@pytest.mark.parametrize("field", ["responsible", "executor"])
+def test_a_person_of_another_municipality_is_a_404(leader_client, hoersholm, make_task, field):
     mt = make_task(Colour.YELLOW)
     stranger = PersonFactory(municipality=hoersholm)
-    response = leader_client.post(f"/klik/{mt.pk}/", form_data(mt, responsible=stranger.pk))
+    response = leader_client.post(f"/klik/{mt.pk}/", form_data(mt, **{field: stranger.pk}))
+    assert response.status_code == 404
+    mt.refresh_from_db()
+    assert getattr(mt, f"{field}_id") != stranger.pk and mt.version == 0
+
+
+@pytest.mark.parametrize("value", ["999999", "99999999999999999999", "abc"])
+def test_an_unknown_person_stays_a_form_error(leader_client, make_task, value):
+    mt = make_task(Colour.YELLOW)
+    response = leader_client.post(f"/klik/{mt.pk}/", form_data(mt, responsible=value))
     assert response.status_code == 200
     assert "form-error" in response.content.decode()
     mt.refresh_from_db()
-    assert mt.responsible_id != stranger.pk and mt.version == 0
+    assert mt.version == 0
 
 
 def test_another_municipality_gets_404(leader_client, hoersholm, make_task):

@@ -195,12 +195,22 @@ def test_export_is_scoped_like_the_list(leader_client, naestved, hoersholm, make
     assert {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)} == {"Næstved"}
 
 
-def test_municipality_parameter_cannot_widen_a_municipal_export(
+# Issue 8: the parameter used to be ignored for municipal users (their own rows came back);
+# now naming another municipality answers 404, like every other page and export.
+@pytest.mark.parametrize("code", ["223", "999", "abc"])
+def test_a_programme_leader_exporting_another_municipality_gets_404(
+    leader_client, hoersholm, make_task, code
+):
+    make_task(municipality=hoersholm)
+    assert leader_client.get(f"/klik/eksport.xlsx?municipality={code}").status_code == 404
+
+
+def test_a_programme_leader_exporting_their_own_municipality_gets_the_same_rows(
     leader_client, hoersholm, make_task
 ):
     make_task(municipality=hoersholm)
-    sheet = workbook(leader_client.get("/klik/eksport.xlsx?municipality=223"))["KLIK-opgaver"]
-    assert {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)} == {"Næstved"}
+    own = exported_links(leader_client.get("/klik/eksport.xlsx?municipality=370"))
+    assert own and own == exported_links(leader_client.get("/klik/eksport.xlsx"))
 
 
 def test_kombit_staff_export_every_municipality_or_one(kombit_client, naestved, hoersholm):
@@ -225,6 +235,36 @@ def test_export_with_bad_filters_is_empty_like_the_list(leader_client, make_task
         r for r in book["Filtre"].iter_rows(min_row=2, values_only=True) if r[0].startswith("Fejl")
     ]
     assert errors == [("Fejl i Slutdato til", "Indtast en gyldig dato.")]
+
+
+@pytest.mark.parametrize(
+    "query, label",
+    [
+        ("status=purple&status=red", "Fejl i Status"),
+        ("project=nope", "Fejl i Projekt"),
+        ("q=%00", "Fejl i Søg"),
+    ],
+)
+def test_the_export_of_a_bad_query_has_no_rows_and_says_why_on_its_second_sheet(
+    leader_client, rainbow, query, label
+):
+    book = workbook(leader_client.get(f"/klik/eksport.xlsx?{query}"))
+    assert book.sheetnames[0] == "KLIK-opgaver"
+    assert list(book["KLIK-opgaver"].iter_rows(min_row=2, values_only=True)) == []
+    about = {r[0]: r[1] for r in book.worksheets[1].iter_rows(min_row=2, values_only=True)}
+    assert about["Rækker"] == 0
+    assert about["Ingen rækker"].startswith("Nogle filtre kunne ikke bruges")
+    assert about[label]
+
+
+def test_kombit_staff_exporting_an_unknown_municipality_get_no_rows_and_the_reason(
+    kombit_client, make_task
+):
+    make_task()
+    book = workbook(kombit_client.get("/klik/eksport.xlsx?municipality=999"))
+    assert book["KLIK-opgaver"].max_row == 1
+    about = {r[0]: r[1] for r in book["Filtre"].iter_rows(min_row=2, values_only=True)}
+    assert about["Fejl i Kommune"] == "Der findes ingen kommune med koden “999”."
 
 
 def test_the_export_needs_a_login(client, naestved):

@@ -9,6 +9,7 @@ from tests.factories import (
     ProjectFactory,
     SupportSystemFactory,
 )
+from tests.filtering import errors_at, marked_fields, says_nothing_is_listed, typed_value
 from tests.klik.conftest import DAY, today
 from tests.klik.helpers import listed
 
@@ -126,11 +127,57 @@ def test_municipality_filter_is_for_kombit_staff(kombit_client, naestved, hoersh
     assert len(listed(kombit_client.get("/klik/"))) == 2  # the task's two municipality copies
 
 
-def test_municipality_filter_is_ignored_for_municipal_users(leader_client, hoersholm, make_task):
+# Issue 8: this parameter used to be silently ignored for municipal users; now naming another
+# municipality answers 404, as on every other page.
+@pytest.mark.parametrize("code", ["223", "999", "abc", "%00", "370&municipality=223"])
+def test_a_programme_leader_naming_another_municipality_gets_404(
+    leader_client, hoersholm, make_task, code
+):
+    make_task()
+    assert leader_client.get(f"/klik/?municipality={code}").status_code == 404
+
+
+def test_a_programme_leader_naming_their_own_municipality_sees_the_same_rows(
+    leader_client, hoersholm, make_task
+):
     own = make_task()
-    response = leader_client.get("/klik/?municipality=223")
-    assert listed(response) == [own.pk]
-    assert "municipality" not in response.context["filter"].form.fields
+    response = leader_client.get("/klik/?municipality=370")
+    assert listed(response) == listed(leader_client.get("/klik/")) == [own.pk]
+    assert not marked_fields(response)
+    assert 'name="municipality"' not in response.content.decode()  # KOMBIT staff's choice
+
+
+def test_kombit_staff_naming_an_unknown_municipality_see_it_at_the_field_and_no_rows(
+    kombit_client, naestved, make_task
+):
+    make_task()
+    response = kombit_client.get("/klik/?municipality=999")
+    assert listed(response) == []
+    assert errors_at(response, "municipality") == [
+        "Fejl: Der findes ingen kommune med koden “999”."
+    ]
+    assert marked_fields(response) == ["municipality"]
+    assert says_nothing_is_listed(response)
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("deadline_after=2026-02-30", "deadline_after"),
+        ("deadline_before=yesterday&status=red", "deadline_before"),
+        ("q=%00", "q"),
+    ],
+)
+def test_a_bad_value_is_shown_at_its_field_keeps_what_was_typed_and_lists_nothing(
+    leader_client, rainbow, query, field
+):
+    response = leader_client.get(f"/klik/?{query}")
+    assert listed(response) == []
+    assert marked_fields(response) == [field]
+    assert errors_at(response, field)
+    typed = response.wsgi_request.GET[field]
+    assert typed_value(response, field) == typed.replace("\x00", "\ufffd")
+    assert says_nothing_is_listed(response)
 
 
 def test_project_choices_and_facets_follow_the_user(leader_client, make_task, hoersholm):

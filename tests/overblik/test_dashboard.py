@@ -360,3 +360,22 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(11):
         response = client.get("/")
     assert response.status_code == 200
+
+
+# Issue 8: the dashboard used to ignore ?municipality= for municipal users; now naming another
+# municipality is a 404 here too, as on every page and export.
+@pytest.mark.parametrize("code", ["223", "999", "abc"])
+def test_a_programme_leader_naming_another_municipality_gets_404(leader_client, hoersholm, code):
+    assert leader_client.get(f"/?municipality={code}").status_code == 404
+
+
+def test_a_programme_leader_naming_their_own_municipality_sees_the_same_counts(
+    leader_client, one_of_each
+):
+    own = leader_client.get("/?municipality=370")
+    assert own.status_code == 200
+    assert counts_on_page(own) == counts_on_page(leader_client.get("/"))
+
+
+def test_kombit_staff_may_name_a_municipality(kombit_client, hoersholm):
+    assert kombit_client.get("/?municipality=223").status_code == 200

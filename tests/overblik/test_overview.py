@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from lxml import html
 
 from klik.models import Colour, MunicipalityTask, State
 from portfolio.models import Project
@@ -18,6 +19,7 @@ from tests.factories import (
     SupportSystemFactory,
     TaskFactory,
 )
+from tests.filtering import errors_at, marked_fields, says_nothing_is_listed
 from tests.overblik.test_support_system import has_class, page
 
 DAY = datetime.timedelta(days=1)
@@ -189,32 +191,41 @@ def test_no_matching_project_says_so_in_danish(infra, leader_client):
     assert "Ingen opgaver matcher filtrene" in doc.text_content()
 
 
+# Issue 8: a bad value used to be shown as a message while the others still applied (a
+# half-filtered list); now it is shown at its field and no project is listed until corrected.
 @pytest.mark.parametrize(
-    "query",
+    "query, field",
     [
-        "status=purple",
-        "status=red&status=",
-        "support_system=findes-ikke",
-        "phase=moon",
-        "support_system=%00",
-        "status=" + "x" * 5000,
+        ("status=purple", "status"),
+        ("status=red&status=", "status"),
+        ("support_system=findes-ikke", "support_system"),
+        ("phase=moon", "phase"),
+        ("support_system=%00", "support_system"),
+        ("status=" + "x" * 5000, "status"),
     ],
 )
-def test_bad_filter_values_are_shown_as_a_message_never_a_500(infra, leader_client, query):
+def test_a_bad_filter_value_is_shown_at_its_field_and_no_project_is_listed(
+    infra, leader_client, query, field
+):
     response = leader_client.get(f"/overblik/?{query}")
 
     assert response.status_code == 200
-    doc = page(leader_client, f"/overblik/?{query}")
-    alerts = doc.xpath(f"//div[{has_class('alert-warning')}]")
-    assert alerts
-    # The valid filters still apply; the bad one is ignored.
-    assert list(rows(doc)) == ["bbr", "dar"]
+    doc = html.fromstring(response.content.decode())
+    assert list(rows(doc)) == []
+    assert marked_fields(response) == [field]
+    assert errors_at(response, field)
+    assert says_nothing_is_listed(response)
 
 
-def test_a_bad_value_does_not_drop_the_good_ones(infra, leader_client):
-    doc = page(leader_client, "/overblik/?status=red&phase=moon")
+def test_a_bad_value_beside_a_good_one_lists_nothing_and_keeps_the_good_one_chosen(
+    infra, leader_client
+):
+    response = leader_client.get("/overblik/?status=red&phase=moon")
 
-    assert list(rows(doc)) == ["bbr"]
+    doc = html.fromstring(response.content.decode())
+    assert list(rows(doc)) == []
+    assert marked_fields(response) == ["phase"]
+    assert doc.xpath("//input[@name='status'][@value='red']")[0].get("checked") is not None
 
 
 def test_a_municipal_user_only_counts_their_own_municipality(infra, leader_client):
@@ -249,10 +260,27 @@ def test_kombit_staff_may_choose_one_municipality_and_the_links_carry_it(infra, 
     assert parse_qs(urlsplit(link).query)["municipality"] == ["223"]
 
 
-def test_kombit_staff_naming_an_unknown_municipality_see_a_message(infra, kombit_client):
-    doc = page(kombit_client, "/overblik/?municipality=999")
+def test_kombit_staff_naming_an_unknown_municipality_see_it_at_the_field_and_no_rows(
+    infra, kombit_client
+):
+    response = kombit_client.get("/overblik/?municipality=999")
 
-    assert doc.xpath(f"//div[{has_class('alert-warning')}]")
+    assert list(rows(html.fromstring(response.content.decode()))) == []
+    assert errors_at(response, "municipality") == [
+        "Fejl: Der findes ingen kommune med koden “999”."
+    ]
+
+
+@pytest.mark.parametrize("code", ["999", "abc", "%00", "370&municipality=223"])
+def test_a_municipal_user_naming_any_code_but_their_own_gets_404(infra, leader_client, code):
+    assert leader_client.get(f"/overblik/?municipality={code}").status_code == 404
+
+
+def test_a_municipal_user_naming_their_own_municipality_sees_the_same_rows(infra, leader_client):
+    own = page(leader_client, "/overblik/?municipality=370")
+
+    assert list(rows(own)) == list(rows(page(leader_client, "/overblik/")))
+    assert counts(rows(own)["bbr"], "sts-adgangsstyring")["red"][0] == 2
 
 
 def test_the_overview_links_each_support_system_page(infra, leader_client):

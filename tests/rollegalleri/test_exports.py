@@ -134,13 +134,45 @@ def test_the_export_runs_a_fixed_number_of_queries(
         assert leader_client.get("/roller/bemanding/eksport.xlsx").status_code == 200
 
 
-def test_an_export_with_bad_filters_still_downloads_and_leaves_no_message_behind(
+# Issue 8: the export of a bad query used to hold the unfiltered matrix; now it has no rows and
+# its About sheet says why.
+def test_an_export_with_bad_filters_has_no_rows_and_says_why_on_its_second_sheet(
     leader_client, gallery
 ):
     response = leader_client.get("/roller/bemanding/eksport.xlsx?category=x&project=nope")
+    book = workbook(response)
+    assert list(book["Bemanding"].iter_rows(min_row=2, values_only=True)) == []
+    about = dict(book.worksheets[1].iter_rows(values_only=True))
+    assert about["Ingen rækker"].startswith("Nogle filtre kunne ikke bruges")
+    assert about["Fejl i Kategori"] and about["Fejl i Projekt"]
+    assert "Fejl" not in leader_client.get("/roller/").content.decode()
+
+
+def test_kombit_staff_export_one_municipality(kombit_client, leader, gallery):
+    RoleAssignmentFactory(
+        person=PersonFactory(municipality=leader.municipality, name="Ane"),
+        role=gallery["tekniker"],
+    )
+    response = kombit_client.get("/roller/bemanding/eksport.xlsx?municipality=370")
+    assert "bemanding-370-" in response["Content-Disposition"]
     rows = list(workbook(response)["Bemanding"].iter_rows(min_row=2, values_only=True))
-    assert len(rows) == 2
-    assert "ugyldige" not in leader_client.get("/roller/").content.decode()
+    assert {row[0] for row in rows} == {"Næstved"}
+    assert ("Næstved", "Tekniske roller", "Tekniker", "BBR") in [row[:4] for row in rows]
+
+
+def test_kombit_staff_exporting_an_unknown_municipality_get_no_rows_and_the_reason(
+    kombit_client, gallery
+):
+    book = workbook(kombit_client.get("/roller/bemanding/eksport.xlsx?municipality=999"))
+    assert list(book["Bemanding"].iter_rows(min_row=2, values_only=True)) == []
+    about = dict(book.worksheets[1].iter_rows(values_only=True))
+    assert about["Fejl i Kommune"] == "Der findes ingen kommune med koden “999”."
+
+
+@pytest.mark.parametrize("code", ["999", "abc"])
+def test_a_municipal_user_exporting_any_code_but_their_own_gets_404(leader_client, gallery, code):
+    response = leader_client.get(f"/roller/bemanding/eksport.xlsx?municipality={code}")
+    assert response.status_code == 404
 
 
 @pytest.mark.parametrize("size", [2, 20])

@@ -17,6 +17,7 @@ from tests.factories import (
     RoleFactory,
     municipality_task,
 )
+from tests.filtering import errors_at, marked_fields, says_nothing_is_listed
 
 from .html import page, text
 
@@ -219,6 +220,49 @@ def test_kombit_staff_see_persons_of_all_municipalities_read_only(kombit_client,
 @pytest.mark.parametrize("query", ["q=%00", "municipality=%00", "municipality=x", "page=x"])
 def test_bad_person_list_queries_never_give_a_500(kombit_client, ane, query):
     assert kombit_client.get(f"/roller/personer/?{query}").status_code in (200, 404)
+
+
+def listed_names(response):
+    """The names the person list shows, in order."""
+    assert response.status_code == 200
+    return [row.record.name for row in response.context["table"].paginated_rows]
+
+
+# Issue 8: a bad value used to be shown at its field while every person was still listed.
+def test_a_bad_value_is_shown_at_its_field_and_nobody_is_listed(leader_client, ane):
+    response = leader_client.get("/roller/personer/?q=An%00e")
+    assert listed_names(response) == []
+    assert marked_fields(response) == ["q"]
+    assert errors_at(response, "q")
+    assert says_nothing_is_listed(response)
+
+
+def test_kombit_staff_naming_an_unknown_municipality_see_it_at_the_field_and_nobody(
+    kombit_client, ane, stranger
+):
+    response = kombit_client.get("/roller/personer/?municipality=999")
+    assert listed_names(response) == []
+    assert errors_at(response, "municipality") == ["Der findes ingen kommune med koden “999”."]
+
+
+def test_kombit_staff_pick_a_municipality(kombit_client, ane, stranger):
+    assert listed_names(kombit_client.get("/roller/personer/?municipality=370")) == ["Ane Andersen"]
+
+
+# Issue 8: a municipal user's ?municipality= used to be ignored here.
+@pytest.mark.parametrize("code", ["223", "999", "abc", "370&municipality=223"])
+def test_a_programme_leader_naming_another_municipality_gets_404(
+    leader_client, ane, stranger, code
+):
+    assert leader_client.get(f"/roller/personer/?municipality={code}").status_code == 404
+
+
+def test_a_programme_leader_naming_their_own_municipality_sees_the_same_persons(
+    leader_client, ane, stranger
+):
+    response = leader_client.get("/roller/personer/?municipality=370")
+    assert listed_names(response) == ["Ane Andersen"]
+    assert 'name="municipality"' not in response.content.decode()
 
 
 def test_kombit_staff_are_refused_every_write(kombit_client, ane):

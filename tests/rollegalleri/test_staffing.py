@@ -13,6 +13,7 @@ from tests.factories import (
     RoleAssignmentFactory,
     RoleFactory,
 )
+from tests.filtering import errors_at, marked_fields, says_nothing_is_listed
 
 from .html import page, text
 
@@ -147,15 +148,29 @@ def test_only_unstaffed_keeps_rows_and_columns_with_a_risk(leader_client, leader
     assert unstaffed(response) == {("tekniker", "bbr")}
 
 
+# Issue 8: a bad value used to give one generic message and an unfiltered matrix; now it is
+# shown at its field and the matrix is empty until it is corrected.
 @pytest.mark.parametrize(
-    "query", ["project=nope", "category=x", "project=bbr&project=%00", "unstaffed=maybe"]
+    "query, field",
+    [
+        ("project=nope", "project"),
+        ("category=x", "category"),
+        ("project=bbr&project=%00", "project"),
+        ("category=technical&project=nope", "project"),
+    ],
 )
-def test_bad_filters_show_a_message_never_a_500(leader_client, gallery, query):
+def test_a_bad_filter_is_shown_at_its_field_and_the_matrix_is_empty(
+    leader_client, gallery, query, field
+):
     response = leader_client.get(f"/roller/bemanding/?{query}")
-    assert response.status_code == 200
-    html = page(response)
-    if "unstaffed" not in query:
-        assert "ugyldige" in text(html)
+    assert cells(response) == {}
+    assert marked_fields(response) == [field]
+    assert errors_at(response, field)
+    assert says_nothing_is_listed(response)
+
+
+def test_a_checkbox_value_is_never_bad(leader_client, gallery):
+    assert cells(leader_client.get("/roller/bemanding/?unstaffed=maybe"))
 
 
 def test_a_municipal_user_asking_for_another_municipality_gets_404(
@@ -203,9 +218,18 @@ def test_kombit_staff_choose_a_municipality_and_see_its_matrix_read_only(
 
 
 @pytest.mark.parametrize("code", ["999", "%00", "abc", "3700"])
-def test_kombit_staff_naming_an_unknown_municipality_get_a_message(kombit_client, gallery, code):
+def test_kombit_staff_naming_an_unknown_municipality_see_it_at_the_field_and_no_matrix(
+    kombit_client, gallery, code
+):
     response = kombit_client.get(f"/roller/bemanding/?municipality={code}")
-    assert "Der findes ingen kommune med koden" in text(page(response))
+    [error] = errors_at(response, "municipality")
+    assert "Der findes ingen kommune med koden" in error
+    assert cells(response) == {}
+
+
+@pytest.mark.parametrize("code", ["999", "abc", "370&municipality=223"])
+def test_a_municipal_user_naming_any_code_but_their_own_gets_404(leader_client, gallery, code):
+    assert leader_client.get(f"/roller/bemanding/?municipality={code}").status_code == 404
 
 
 def make_staffing(municipality, size):
