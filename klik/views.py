@@ -166,7 +166,7 @@ class TaskDetailView(DetailView):
             request.POST,
             ("responsible", "executor"),
             Person.objects.all(),
-            request.user.municipality_id,
+            self.object.municipality_id,
         )
         form = MunicipalityTaskForm(request.POST, municipality_task=self.object)
         stale = None

@@ -179,7 +179,6 @@ class PersonListView(FilterPolicyMixin, SingleTableMixin, FilterView):
     # ?per_page= falls back to the default. (ListView's own paginate_by would page the rows a
     # second time and answer 404 to a bad page.)
     table_pagination = {"per_page": DEFAULT_PER_PAGE, "paginator_class": BoundedPaginator}
-    strict = False
 
     def get_queryset(self):
         return Person.objects.visible_to(self.request.user).for_list()

@@ -19,8 +19,11 @@ def _group(doc, name):
 
 
 def errors_at(response, name):
-    """The error texts shown in the form group of the field named `name`."""
+    """The error texts shown in the form group of the field named `name` (the visible text,
+    without the screen-reader prefix "Fejl:")."""
     group = _group(_doc(response), name)
+    for hidden in group.xpath(".//*[contains(@class, 'sr-only')]"):
+        hidden.drop_tree()
     return [
         " ".join(span.text_content().split())
         for span in group.xpath(".//*[contains(@class, 'form-error-message')]")

@@ -8,7 +8,7 @@ from klik.forms import MunicipalityTaskForm
 from klik.models import MunicipalityTask
 from overblik.filters import OverviewFilter
 from portfolio.forms import LoginForm
-from rollegalleri.filters import KombitPersonFilter, PersonFilter, StaffingFilter
+from rollegalleri.filters import PersonFilter, StaffingFilter
 from rollegalleri.forms import PersonForm, RoleAssignmentForm
 from rollegalleri.models import ProjectRole
 from tests.factories import TaskFactory
@@ -40,5 +40,5 @@ def test_every_filterset_has_dkfds_widgets(kombit):
         KlikFilterSet(data={}, queryset=MunicipalityTask.objects.all(), request=request).form
     )
     assert_dkfds(StaffingFilter(data={}, queryset=ProjectRole.objects.all(), request=request).form)
-    for filterset in (OverviewFilter, PersonFilter, KombitPersonFilter):
+    for filterset in (OverviewFilter, PersonFilter):
         assert_dkfds(filterset(data={}, request=request).form)

@@ -305,7 +305,8 @@ def test_the_person_list_runs_a_fixed_number_of_queries(
         person = PersonFactory(municipality=leader.municipality)
         RoleAssignmentFactory(person=person, role=RoleFactory(), project=ProjectFactory())
         RoleAssignmentFactory(person=person, role=RoleFactory())
-    with django_assert_num_queries(9):
+    # One paginator (the table's) counts the rows: 8 queries, whatever the number of persons.
+    with django_assert_num_queries(8):
         assert leader_client.get("/roller/personer/").status_code == 200
 
 
@@ -373,7 +374,7 @@ def test_the_assignment_form_and_the_find_a_person_list_run_a_fixed_number_of_qu
     ProjectFactory(slug="bbr")
     with django_assert_num_queries(8):
         assert leader_client.get(f"/roller/personer/{ane.pk}/tildel/").status_code == 200
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = leader_client.get("/roller/personer/?role=tekniker&project=bbr")
         assert response.status_code == 200
 
