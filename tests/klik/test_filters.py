@@ -153,9 +153,7 @@ def test_kombit_staff_naming_an_unknown_municipality_see_it_at_the_field_and_no_
     make_task()
     response = kombit_client.get("/klik/?municipality=999")
     assert listed(response) == []
-    assert errors_at(response, "municipality") == [
-        "Fejl: Der findes ingen kommune med koden “999”."
-    ]
+    assert errors_at(response, "municipality") == ["Der findes ingen kommune med koden “999”."]
     assert marked_fields(response) == ["municipality"]
     assert says_nothing_is_listed(response)
 
