@@ -10,6 +10,8 @@ from portfolio.widgets import DkfdsFilterForm
 
 from .models import Colour, State
 
+# The `state` value meaning every state but solved ("alle åbne").
+OPEN = "open"
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -65,12 +67,13 @@ class KlikFilterSet(django_filters.FilterSet):
         label=_("Municipality"),
         empty_label=_("All municipalities"),
     )
-    state = django_filters.ChoiceFilter(
-        field_name="state",
-        lookup_expr="exact",
-        choices=State.choices,
+    state = django_filters.MultipleChoiceFilter(
+        choices=[(OPEN, _("All open")), *State.choices],
+        method="filter_state",
+        distinct=False,
         label=_("State"),
-        empty_label=_("All states"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("“All open” is every state but solved."),
     )
     deadline_after = django_filters.DateFilter(
         field_name="task__deadline",
@@ -99,6 +102,13 @@ class KlikFilterSet(django_filters.FilterSet):
         # Municipal users see only their own municipality, so the parameter means nothing to them.
         if self.request is None or not self.request.user.is_kombit_staff:
             del self.filters["municipality"]
+
+    def filter_state(self, queryset, name, value):
+        """Rows in any of the chosen states; `open` stands for every state but solved."""
+        states = set(value)
+        if OPEN in states:
+            states |= set(State.values) - {State.DONE}
+        return queryset.filter(state__in=states - {OPEN})
 
     def search(self, queryset, name, value):
         """Rows whose title, description, project or people contain `value`."""
