@@ -21,6 +21,10 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in ENV.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 DATABASE_URL = ENV.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+# `make bench` (settings.bench) runs against its own PostgreSQL database, never the real one.
+BENCH_DATABASE_URL = ENV.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kombitpl_bench"
+)
 
 # --- Applications ---------------------------------------------------------
 
