@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test test-fast lint bench messages clean
+.PHONY: install run worker test test-fast lint bench messages clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -34,7 +34,14 @@ run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_facts
 	$(MANAGE) load_demo
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@# The worker makes large exports in the background; it stops when runserver does.
+	$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# The background worker alone (large exports): django-tasks' database queue.
+worker: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) db_worker
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

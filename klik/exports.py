@@ -7,18 +7,21 @@ faster native writers cannot give a single cell its own fill or quote prefix.
 """
 
 import tempfile
+from contextlib import contextmanager
 
 import xlsxwriter
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models.functions import Coalesce
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from xlsxwriter.worksheet import Worksheet
 
 from portfolio.spreadsheets import FORMULA_STARTS
 
 from .models import Colour, MunicipalityTask, State, Task
+from .tables import TaskTable
 
 SHEET_TITLE = "KLIK-opgaver"
 FILTER_SHEET_TITLE = "Filtre"
@@ -87,12 +90,21 @@ def export_rows(queryset):
     )
 
 
+@contextmanager
 def _plan_for_every_row():
     """PostgreSQL plans a server-side cursor for its first tenth of the rows, which picks a
-    slow plan for an export that reads them all; this transaction plans for every row."""
-    if connection.vendor == "postgresql":
+    slow plan for an export that reads them all; inside this block it plans for every row.
+    (Not SET LOCAL: a background export's progress must commit while it runs.)"""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET cursor_tuple_fraction = 1.0")
+    try:
+        yield
+    finally:
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+            cursor.execute("RESET cursor_tuple_fraction")
 
 
 def interface_codes(queryset):
@@ -229,8 +241,7 @@ def task_workbook(*, queryset, filters, exported_at, link_for, progress=None):
     out = tempfile.TemporaryFile()
     workbook = xlsxwriter.Workbook(out, WRITER_OPTIONS)
     formats = _Formats(workbook)
-    with transaction.atomic():
-        _plan_for_every_row()
+    with _plan_for_every_row():
         tasks = workbook.add_worksheet(SHEET_TITLE, _Worksheet)
         count = _write_tasks(tasks, formats, queryset, link_for, progress)
     _write_filters(
@@ -239,3 +250,31 @@ def task_workbook(*, queryset, filters, exported_at, link_for, progress=None):
     workbook.close()
     out.seek(0)
     return out
+
+
+def export_queryset(request, filterset):
+    """The rows the list shows for the request's query string (all pages, the list's order,
+    none while a filter is invalid) and the (label, value) filters they were made with."""
+    valid = not filterset.is_bound or filterset.is_valid()
+    rows = filterset.qs if valid else filterset.queryset.none()
+    # The table applies ?sort= exactly as the list does, so both share one order.
+    table = RequestConfig(request, paginate=False).configure(TaskTable(rows))
+    return table.data.data, applied_filters(request, filterset)
+
+
+def applied_filters(request, filterset):
+    """(label, value) for each query parameter the export was made with."""
+    labels = {name: str(field.label) for name, field in filterset.form.fields.items()}
+    labels["sort"] = _("Sort")
+    filters = []
+    for name in request.GET:
+        values = [v for v in request.GET.getlist(name) if v]
+        if name in labels and values:
+            filters.append((labels[name], ", ".join(values)))
+    for field, errors in filterset.errors.items():
+        filters.append((_("Error in %(field)s") % {"field": labels.get(field, field)}, errors[0]))
+    return filters
+
+
+def export_filename(day):
+    return f"klik-opgaver-{day.isoformat()}.xlsx"
