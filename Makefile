@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run worker test test-fast lint bench messages clean
+.PHONY: install run worker test test-fast lint bench bench-growth messages clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -62,6 +62,11 @@ BENCH := DJANGO_SETTINGS_MODULE=kombitpl.settings.bench BENCH_DATABASE_URL=$(BEN
 
 bench: install
 	$(BENCH) bench $(BENCH_ARGS)
+
+# The same cases at ¼×, 4× and 1× the default data (reloaded each time), then how each grew.
+bench-growth: install
+	for scale in 0.25 4 1; do $(BENCH) bench --scale $$scale $(BENCH_ARGS) || exit 1; done
+	$(BENCH) bench --growth
 
 messages: install
 	$(MANAGE) makemessages -l da --ignore=.venv --ignore=node_modules --ignore=static
