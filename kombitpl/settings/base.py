@@ -82,6 +82,10 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------
 
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side cursors (.iterator(), the Excel exports) read every row, so plan for all of
+    # them, not PostgreSQL's default first tenth, which picks slow plans for whole exports.
+    DATABASES["default"]["OPTIONS"] = {"options": "-c cursor_tuple_fraction=1.0"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------
