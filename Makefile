@@ -34,6 +34,8 @@ run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_facts
 	$(MANAGE) load_demo
+	# The daily scheduler (mails due, trend counts) runs hourly beside the server; idempotent.
+	$(MANAGE) send_notifications --backfill --every 3600 & trap 'kill $$!' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install

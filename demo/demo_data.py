@@ -211,6 +211,8 @@ def demo_users_ensure(*, logins) -> list[str]:
         )
         user = User(
             username=login.username,
+            # An address, so the demo logins get (console) mail and see the preferences form.
+            email=f"{login.username}@example.dk",
             municipality=municipality,
             is_staff=login.superuser or login.staff,
             is_superuser=login.superuser,

@@ -28,11 +28,18 @@ class Command(BaseCommand):
             days = trend_backfill(today=day or timezone.localdate())
             self.stdout.write(f"Trend: {days} weeks backfilled.")
         while True:
-            report = notifications_send(today=day)
-            self.stdout.write(
-                f"{timezone.now():%Y-%m-%d %H:%M}: {report.queued} mails queued, "
-                f"{report.retried} retried, {report.trend_rows} trend rows."
-            )
+            try:
+                report = notifications_send(today=day)
+            except Exception as error:
+                if not every:
+                    raise
+                # In a loop (make run) one failed round must not stop the next.
+                self.stderr.write(f"send_notifications failed: {error!r}")
+            else:
+                self.stdout.write(
+                    f"{timezone.now():%Y-%m-%d %H:%M}: {report.queued} mails queued, "
+                    f"{report.retried} retried, {report.trend_rows} trend rows."
+                )
             if not every:
                 return
             time.sleep(every)
