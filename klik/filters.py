@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from portfolio.models import Interface, Municipality, Project, SupportSystem
 from portfolio.widgets import dkfds_widgets
 
-from .models import Colour, State
+from .models import Colour, Origin, State
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -72,6 +72,12 @@ class KlikFilterSet(django_filters.FilterSet):
         label=_("State"),
         empty_label=_("All states"),
     )
+    origin = django_filters.ChoiceFilter(
+        method="filter_origin",
+        choices=Origin.choices,
+        label=_("Origin"),
+        empty_label=_("KOMBIT's and local tasks"),
+    )
     deadline_after = django_filters.DateFilter(
         field_name="task__deadline",
         lookup_expr="gte",
@@ -102,6 +108,10 @@ class KlikFilterSet(django_filters.FilterSet):
         if not hasattr(self, "_form"):
             dkfds_widgets(super().form)
         return self._form
+
+    def filter_origin(self, queryset, name, value):
+        """KOMBIT's tasks or the municipality's own local tasks."""
+        return queryset.of_origin(value)
 
     def search(self, queryset, name, value):
         """Rows whose title, description, project or people contain `value`."""

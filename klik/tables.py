@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from portfolio.models import Interface
 from portfolio.paging import DEFAULT_PER_PAGE
 
-from .models import Colour, MunicipalityTask, State, Task
+from .models import Colour, MunicipalityTask, Origin, State, Task
 
 
 def _sorted(*fields):
@@ -96,8 +96,15 @@ class TaskTable(tables.Table):
         return {*super().get_column_class_names(classes_set, bound_column), bound_column.name}
 
     def render_title(self, record, value):
-        """The title linking to the task page (its get_absolute_url, reversed once per table)."""
-        return format_html('<a href="{}">{}</a>', self._detail_url(record.pk), value)
+        """The title linking to the task page (its get_absolute_url, reversed once per table);
+        a municipality's own task carries the "Lokal opgave" tag."""
+        link = format_html('<a href="{}">{}</a>', self._detail_url(record.pk), value)
+        if record.task.municipality_id:
+            return format_html('{} <span class="klik-local">{}</span>', link, Origin.LOCAL.label)
+        return link
+
+    def value_title(self, record, value):
+        return value
 
     @cached_property
     def _detail_url(self):

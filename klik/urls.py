@@ -7,5 +7,8 @@ app_name = "klik"
 urlpatterns = [
     path("", views.TaskListView.as_view(), name="list"),
     path("eksport.xlsx", views.TaskExportView.as_view(), name="export"),
+    path("ny/", views.LocalTaskCreateView.as_view(), name="local_create"),
     path("<int:pk>/", views.TaskDetailView.as_view(), name="detail"),
+    path("<int:pk>/rediger/", views.LocalTaskUpdateView.as_view(), name="local_update"),
+    path("<int:pk>/slet/", views.LocalTaskDeleteView.as_view(), name="local_delete"),
 ]

@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView
+from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
@@ -16,13 +16,22 @@ from portfolio.paging import DEFAULT_PER_PAGE, BoundedPaginator
 
 from .exports import task_workbook
 from .filters import KlikFilterSet
-from .forms import MunicipalityTaskForm, refreshed_data
+from .forms import LocalTaskForm, MunicipalityTaskForm, refreshed_data
 from .models import Colour, MunicipalityTask
-from .services import StaleVersionError, municipality_task_update
+from .services import (
+    CHANGE_PERMISSION,
+    StaleVersionError,
+    municipality_task_update,
+    task_create_local,
+    task_delete_local,
+    task_update_local,
+)
 from .tables import TaskTable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SAVED = _("The task was saved.")
+LOCAL_CREATED = _("The local task was created.")
+LOCAL_DELETED = _("The local task was deleted. Its history is kept.")
 
 
 class VisibleTasksMixin:
@@ -68,6 +77,7 @@ class TaskListView(VisibleTasksMixin, SingleTableMixin, FilterView):
         query = self.request.GET.urlencode()
         context["facets"] = colour_facets(self.request, self.colour_counts)
         context["export_url"] = reverse("klik:export") + (f"?{query}" if query else "")
+        context["can_create_local"] = may_create_local(self.request.user)
         return context
 
 
@@ -140,7 +150,7 @@ class TaskDetailView(DetailView):
         return MunicipalityTask.objects.visible_to(user).with_colour().for_detail()
 
     def can_edit(self):
-        return self.request.user.municipality_id == self.object.municipality_id
+        return may_edit(self.request.user, self.object)
 
     def get_context_data(self, **kwargs):
         if self.can_edit() and "form" not in kwargs:
@@ -184,3 +194,107 @@ class TaskDetailView(DetailView):
                 messages.success(request, SAVED)
                 return redirect(self.object)
         return self.render_to_response(self.get_context_data(form=form, stale_changes=stale))
+
+
+def may_edit(user, municipality_task):
+    """Whether the user edits the task on its page: its municipality's editors (not readers)."""
+    return user.municipality_id == municipality_task.municipality_id and user.has_perm(
+        CHANGE_PERMISSION
+    )
+
+
+def may_create_local(user):
+    """Whether the user may create local tasks: a municipality's editors."""
+    return bool(user.municipality_id) and user.has_perm(CHANGE_PERMISSION)
+
+
+class LocalTaskCreateView(FormView):
+    """`/klik/ny/`: a municipality's own task, seen by that municipality only."""
+
+    template_name = "klik/local_task_form.html"
+    form_class = LocalTaskForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not may_create_local(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "municipality": self.request.user.municipality}
+
+    def form_valid(self, form):
+        try:
+            copy = task_create_local(
+                municipality=self.request.user.municipality,
+                user=self.request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, LOCAL_CREATED)
+        return redirect(copy)
+
+
+class LocalTaskMixin:
+    """A local task of the user's municipality that the user may edit; 404 for any other."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = get_object_or_404(
+            MunicipalityTask.objects.visible_to(request.user)
+            .filter(task__municipality__isnull=False)
+            .select_related("task"),
+            pk=kwargs["pk"],
+        )
+        if not may_edit(request.user, self.object):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(mt=self.object, **kwargs)
+
+
+class LocalTaskUpdateView(LocalTaskMixin, FormView):
+    """`/klik/<id>/rediger/`: a local task's own fields, conflict-safe like the task page."""
+
+    template_name = "klik/local_task_form.html"
+    form_class = LocalTaskForm
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.object.task,
+            "municipality": self.object.municipality,
+            "municipality_task": self.object,
+        }
+
+    def form_valid(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            task_update_local(
+                municipality_task=self.object,
+                user=self.request.user,
+                data=data,
+                version=form.cleaned_data["version"],
+            )
+        except StaleVersionError as error:
+            form.add_error(None, str(error))
+            return self.render_to_response(
+                self.get_context_data(form=form, stale_changes=error.changes)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, SAVED)
+        return redirect(self.object)
+
+
+class LocalTaskDeleteView(LocalTaskMixin, TemplateView):
+    """`/klik/<id>/slet/`: asks first; deleting keeps the task's rows and history."""
+
+    template_name = "klik/local_task_delete.html"
+
+    def post(self, request, *args, **kwargs):
+        task_delete_local(municipality_task=self.object, user=request.user)
+        messages.success(request, LOCAL_DELETED)
+        return redirect("klik:list")
