@@ -5,7 +5,25 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test test-fast lint bench messages clean
+.PHONY: install system-libs run test test-fast lint bench messages clean
+
+# System libraries that Python packages load at run time: libmagic for python-magic (attachments'
+# content check). As root on Debian they are installed with apt; elsewhere make stops and says so.
+SYSTEM_LIBS := libmagic.so.1
+DEBIAN_PACKAGES := libmagic1
+LDCONFIG := $(shell command -v ldconfig 2>/dev/null || echo /sbin/ldconfig)
+
+system-libs:
+	@missing=""; \
+	for lib in $(SYSTEM_LIBS); do $(LDCONFIG) -p | grep -q "$$lib" || missing="$$missing $$lib"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES); \
+	  else \
+	    echo "Fejl: systembibliotekerne$$missing mangler. Installér Debian-pakkerne $(DEBIAN_PACKAGES) (som root: apt-get install $(DEBIAN_PACKAGES)) og kør make igen." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -28,7 +46,7 @@ static/dkfds/.installed: node_modules/.installed
 	      node_modules/dkfds/dist/fonts node_modules/dkfds/dist/img static/dkfds/
 	touch $@
 
-install: $(BIN)/.installed static/dkfds/.installed
+install: system-libs $(BIN)/.installed static/dkfds/.installed
 
 run: install
 	$(MANAGE) migrate --noinput

@@ -11,4 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.TaskDetailView.as_view(), name="detail"),
     path("<int:pk>/rediger/", views.LocalTaskUpdateView.as_view(), name="local_update"),
     path("<int:pk>/slet/", views.LocalTaskDeleteView.as_view(), name="local_delete"),
+    path("<int:pk>/bilag/", views.AttachmentAddView.as_view(), name="attachment_add"),
+    path("bilag/<int:pk>/", views.attachment_download, name="attachment"),
+    path("bilag/<int:pk>/fjern/", views.AttachmentRemoveView.as_view(), name="attachment_remove"),
 ]
