@@ -8,19 +8,22 @@ MANAGE := $(BIN)/python manage.py
 .PHONY: install system-libs run test test-fast lint bench messages clean
 
 # System libraries that Python packages load at run time: libmagic for python-magic (attachments'
-# content check). As root on Debian they are installed with apt; elsewhere make stops and says so.
-SYSTEM_LIBS := libmagic.so.1
-DEBIAN_PACKAGES := libmagic1
+# content check), Pango and a font for WeasyPrint (a task as PDF). As root on Debian they are
+# installed with apt; elsewhere make stops and says what is missing.
+SYSTEM_LIBS := libmagic.so.1 libpango-1.0.so.0 libpangoft2-1.0.so.0
+SYSTEM_FILES := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+DEBIAN_PACKAGES := libmagic1 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 LDCONFIG := $(shell command -v ldconfig 2>/dev/null || echo /sbin/ldconfig)
 
 system-libs:
 	@missing=""; \
 	for lib in $(SYSTEM_LIBS); do $(LDCONFIG) -p | grep -q "$$lib" || missing="$$missing $$lib"; done; \
+	for file in $(SYSTEM_FILES); do [ -e "$$file" ] || missing="$$missing $$file"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES); \
 	  else \
-	    echo "Fejl: systembibliotekerne$$missing mangler. Installér Debian-pakkerne $(DEBIAN_PACKAGES) (som root: apt-get install $(DEBIAN_PACKAGES)) og kør make igen." >&2; \
+	    echo "Fejl:$$missing mangler. Installér Debian-pakkerne $(DEBIAN_PACKAGES) (som root: apt-get install $(DEBIAN_PACKAGES)) og kør make igen." >&2; \
 	    exit 1; \
 	  fi; \
 	fi

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from .exports import task_workbook
 from .filters import KlikFilterSet
 from .forms import AttachmentForm, LocalTaskForm, MunicipalityTaskForm, refreshed_data
 from .models import Attachment, Colour, MunicipalityTask, MunicipalityTaskChange
+from .pdf import task_pdf
 from .services import (
     CHANGE_PERMISSION,
     StaleVersionError,
@@ -379,3 +380,19 @@ class AttachmentRemoveView(View):
         if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             return redirect(back)
         return redirect("klik:list")
+
+
+class TaskPdfView(TaskDetailView):
+    """`/klik/<id>/pdf/`: the task page as one A4 PDF ("Gem som PDF"), for whoever sees the page."""
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        context = self.get_context_data(object=self.object)
+        context["now"] = timezone.localtime().strftime("%d-%m-%Y %H:%M")
+        response = HttpResponse(task_pdf(context, request), content_type="application/pdf")
+        filename = f"klik-opgave-{self.object.pk}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def post(self, request, *args, **kwargs):
+        raise PermissionDenied
