@@ -102,6 +102,8 @@ class PersonAdmin(MunicipalityScopedAdmin):
     list_select_related = ("municipality",)
     search_fields = ("name", "email", "job_title", "department", "municipality__name")
     autocomplete_fields = ("municipality",)
+    # The login is linked by the municipality's own user administration (/brugere/).
+    readonly_fields = ("user",)
     inlines = (AssignmentByPersonInline,)
     show_full_result_count = False
     list_per_page = 50

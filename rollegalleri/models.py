@@ -1,5 +1,6 @@
 """The role gallery: roles, their per-project tailoring, persons and who holds what."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import (
@@ -210,6 +211,15 @@ class Person(models.Model):
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     department = models.CharField(_("department"), max_length=200, blank=True)
     retired_on = models.DateField(_("retired on"), null=True, blank=True)
+    # The person's login, if they have one; set by the municipality's user administration.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
 
     objects = PersonQuerySet.as_manager()
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "klik",
     "overblik",
     "demo",
+    "brugere",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +141,10 @@ KLIK_ESCALATION_DAYS = int(ENV.get("KLIK_ESCALATION_DAYS", "14"))
 # Group names; the data migration in portfolio creates them with their permissions.
 KOMBIT_STAFF_GROUP = "KOMBIT-medarbejdere"
 PROGRAMME_LEADER_GROUP = "Programledere"
+PROJECT_LEADER_GROUP = "Projektledere"
+READER_GROUP = "Læsere"
+# A municipality's own user administration (/brugere/); given with one of the roles above.
+KLIK_ADMIN_GROUP = "KLIK-administrator"
 AUTHENTICATION_BACKENDS = ["portfolio.backends.UserWithMunicipalityBackend"]
 
 # --- Attachments ------------------------------------------------------------
