@@ -77,3 +77,10 @@ def danish():
     """Messages as the user reads them: validation texts rendered in Danish."""
     with translation.override("da"):
         yield
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files go to a fresh folder of the test's own; returns that folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

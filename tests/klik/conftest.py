@@ -57,10 +57,3 @@ def make_task(naestved):
 def rainbow(make_task):
     """Two Næstved tasks of each colour: {colour: [mt, mt]}."""
     return {c: [make_task(c), make_task(c)] for c in Colour.values}
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    """Uploaded files go to a fresh folder of the test's own; returns that folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
