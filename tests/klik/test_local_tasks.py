@@ -246,3 +246,10 @@ def test_publishing_again_gives_a_local_task_no_more_copies(naestved, hoersholm,
 
     assert municipality_tasks_ensure(task=local.task) == 0
     assert local.task.municipality_tasks.count() == 1
+
+
+def test_admins_do_not_find_a_local_task_in_the_admin_either(admin_client, local):
+    for url in ("/admin/klik/municipalitytask/", "/admin/klik/municipalitytaskchange/"):
+        response = admin_client.get(url)
+        assert response.status_code == 200
+        assert TITLE not in response.content.decode()
