@@ -3,10 +3,12 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Interface, Municipality, Project, SupportSystem
 from portfolio.widgets import DkfdsFilterForm
+from rollegalleri.models import Person
 
 from .models import Colour, State
 
@@ -20,6 +22,35 @@ def municipalities_for(request):
     if request is not None and request.user.is_kombit_staff:
         return Municipality.objects.all()
     return Municipality.objects.none()
+
+
+def persons_for(request):
+    """The persons a user may filter by: their municipality's (everyone's for KOMBIT staff)."""
+    if request is None:
+        return Person.objects.none()
+    return Person.objects.visible_to(request.user).order_by("name", "pk")
+
+
+class TickFilter(django_filters.Filter):
+    """A checkbox: ticked (`on`, `1`, `true`) applies the filter's method, unticked does not."""
+
+    field_class = forms.BooleanField
+
+
+PERSON_PARAMETERS = ("responsible", "executor")
+
+
+def refuse_other_municipalitys_persons(data, request):
+    """404 when a municipal user names another municipality's person in a filter."""
+    if request is None or request.user.is_kombit_staff or not hasattr(data, "getlist"):
+        return
+    ids = [v for name in PERSON_PARAMETERS for v in data.getlist(name) if v.isdigit()]
+    if ids and (
+        Person.objects.filter(pk__in=ids)
+        .exclude(municipality_id=request.user.municipality_id)
+        .exists()
+    ):
+        raise Http404
 
 
 class KlikFilterSet(django_filters.FilterSet):
@@ -75,6 +106,31 @@ class KlikFilterSet(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("“All open” is every state but solved."),
     )
+    responsible = django_filters.ModelChoiceFilter(
+        field_name="responsible",
+        lookup_expr="exact",
+        queryset=persons_for,
+        label=_("Responsible"),
+        empty_label=_("Anyone"),
+    )
+    executor = django_filters.ModelChoiceFilter(
+        field_name="executor",
+        lookup_expr="exact",
+        queryset=persons_for,
+        label=_("Executor"),
+        empty_label=_("Anyone"),
+    )
+    unassigned = TickFilter(
+        method="filter_unassigned",
+        label=_("Missing responsible or executor"),
+        widget=forms.CheckboxInput,
+    )
+    mine = TickFilter(
+        method="filter_mine",
+        label=_("My tasks"),
+        help_text=_("I am responsible or executor."),
+        widget=forms.CheckboxInput,
+    )
     deadline_after = django_filters.DateFilter(
         field_name="task__deadline",
         lookup_expr="gte",
@@ -99,9 +155,27 @@ class KlikFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        refuse_other_municipalitys_persons(self.data, self.request)
+        if self.request is not None and self.request.user.is_kombit_staff:
+            # Every municipality's persons would make a select thousands long: staff type an id.
+            for name in PERSON_PARAMETERS:
+                self.filters[name].extra["widget"] = forms.NumberInput(attrs={"min": 1})
         # Municipal users see only their own municipality, so the parameter means nothing to them.
         if self.request is None or not self.request.user.is_kombit_staff:
             del self.filters["municipality"]
+
+    def filter_unassigned(self, queryset, name, value):
+        """Rows with no responsible or no executor (all rows when not ticked)."""
+        if not value:
+            return queryset
+        return queryset.filter(Q(responsible__isnull=True) | Q(executor__isnull=True))
+
+    def filter_mine(self, queryset, name, value):
+        """Rows where the user's own person record is responsible or executor."""
+        if not value:
+            return queryset
+        mine = Person.objects.of_user(self.request.user).values("pk")
+        return queryset.filter(Q(responsible__in=mine) | Q(executor__in=mine))
 
     def filter_state(self, queryset, name, value):
         """Rows in any of the chosen states; `open` stands for every state but solved."""
