@@ -6,7 +6,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import formats
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -47,19 +47,25 @@ class TaskTable(tables.Table):
     title = tables.Column(
         accessor="task__title", verbose_name=_("Task"), order_by=_sorted("task__title")
     )
+    # Support system, interfaces and start date fold under the title as its second line, so
+    # the table fits a laptop; their columns stay (hidden) for ?sort= and the title's header.
     support_system = tables.Column(
-        accessor="task__support_system", order_by=_sorted("task__support_system__name")
+        accessor="task__support_system",
+        order_by=_sorted("task__support_system__name"),
+        visible=False,
     )
     interfaces = tables.ManyToManyColumn(
         accessor="task__interfaces",
         transform=lambda interface: interface.code,
         separator=" ",
         orderable=True,
+        visible=False,
     )
     starts_on = DateColumn(
         accessor="task__effective_start",
         verbose_name=capfirst(Task._meta.get_field("starts_on").verbose_name),
         order_by=_sorted("klik_start"),
+        visible=False,
     )
     deadline = DateColumn(accessor="task__deadline", order_by=_sorted("task__deadline"))
     status = tables.Column(
@@ -72,17 +78,17 @@ class TaskTable(tables.Table):
     class Meta:
         model = MunicipalityTask
         fields = (
-            "municipality",
-            "project",
-            "title",
-            "support_system",
-            "interfaces",
-            "starts_on",
-            "deadline",
             "status",
+            "municipality",
+            "title",
+            "project",
+            "deadline",
             "state",
             "responsible",
             "executor",
+            "support_system",
+            "interfaces",
+            "starts_on",
         )
         sequence = fields
         template_name = "klik/includes/task_table.html"
@@ -95,9 +101,36 @@ class TaskTable(tables.Table):
         """Each cell carries its column's name, so the stylesheet can size columns."""
         return {*super().get_column_class_names(classes_set, bound_column), bound_column.name}
 
+    FOLDED = ("support_system", "interfaces", "starts_on")
+
+    @property
+    def folded_columns(self):
+        """The hidden columns shown under the title; its header sorts by them too."""
+        return [self.columns[name] for name in self.FOLDED]
+
     def render_title(self, record, value):
-        """The title linking to the task page (its get_absolute_url, reversed once per table)."""
-        return format_html('<a href="{}">{}</a>', self._detail_url(record.pk), value)
+        """The title linking to the task page (its get_absolute_url, reversed once per table),
+        over a second line with the support system, the interfaces and the start date."""
+        task = record.task
+        folded = [
+            task.support_system.name if task.support_system else "",
+            " ".join(interface.code for interface in task.interfaces.all()),
+            f"{self._start_label} {self._start_column.render(task.effective_start)}",
+        ]
+        return format_html(
+            '<a href="{}">{}</a><span class="klik-folded">{}</span>',
+            self._detail_url(record.pk),
+            value,
+            format_html_join(" · ", "<span>{}</span>", ((part,) for part in folded if part)),
+        )
+
+    @cached_property
+    def _start_column(self):
+        return self.columns["starts_on"].column
+
+    @cached_property
+    def _start_label(self):
+        return capfirst(Task._meta.get_field("starts_on").verbose_name)
 
     @cached_property
     def _detail_url(self):

@@ -73,8 +73,9 @@ def test_dates_are_shown_day_month_year_and_a_missing_deadline_as_a_dash(leader_
     make_task(Colour.GREEN, starts_on=datetime.date(2020, 5, 3), deadline=today() + 60 * DAY)
     make_task(Colour.GREEN, starts_on=datetime.date(2020, 5, 3), deadline=None)
     html = leader_client.get("/klik/").content.decode()
-    starts = re.findall(r'<td class="starts_on">([^<]*)</td>', html)
-    deadlines = re.findall(r'<td class="deadline">([^<]*)</td>', html)
+    # The start date folds under the title as "Startdato <date>".
+    starts = re.findall(r"<span>Startdato ([^<]*)</span>", html)
+    deadlines = re.findall(r'<td class="deadline"[^>]*>([^<]*)</td>', html)
     assert starts == ["03.05.2020", "03.05.2020"]
     assert sorted(deadlines) == sorted([(today() + 60 * DAY).strftime("%d.%m.%Y"), "—"])
 
@@ -86,3 +87,21 @@ def test_the_klik_table_template_writes_each_cells_attributes_as_django_tables2_
         table = client.get("/klik/").context["table"]
         for column in table.columns:
             assert column.attrs["td"].as_html() == f'class="{column.name}"'
+
+
+def test_support_system_interfaces_and_start_fold_under_the_title(leader_client, make_task):
+    from tests.factories import InterfaceFactory, SupportSystemFactory
+
+    mt = make_task(
+        title="Opsæt adgang",
+        support_system=SupportSystemFactory(name="STS Adgangsstyring"),
+        starts_on=datetime.date(2020, 5, 3),
+    )
+    mt.task.interfaces.add(InterfaceFactory(code="SF1511"), InterfaceFactory(code="SF1514"))
+    html = leader_client.get("/klik/").content.decode()
+    assert (
+        '<span class="klik-folded"><span>STS Adgangsstyring</span> · <span>SF1511 SF1514</span>'
+        " · <span>Startdato 03.05.2020</span></span>"
+    ) in html
+    headers = re.findall(r'<th scope="col"[^>]*>\s*<a class="table-sort" href="\?sort=(\w+)"', html)
+    assert headers == ["status", "title", "project", "deadline", "state", "responsible", "executor"]
