@@ -11,6 +11,8 @@ from portfolio.widgets import DkfdsFilterForm
 
 from .models import Colour, State
 
+# The `state` value meaning every state but solved ("alle åbne").
+OPEN = "open"
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -53,12 +55,13 @@ class KlikFilterSet(django_filters.FilterSet):
     )
     # A municipal user may name only their own municipality; the views answer 404 for another.
     municipality = MunicipalityFilter(field_name="municipality", lookup_expr="exact")
-    state = django_filters.ChoiceFilter(
-        field_name="state",
-        lookup_expr="exact",
-        choices=State.choices,
+    state = django_filters.MultipleChoiceFilter(
+        choices=[(OPEN, _("All open")), *State.choices],
+        method="filter_state",
+        distinct=False,
         label=_("State"),
-        empty_label=_("All states"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("“All open” is every state but solved."),
     )
     deadline_after = django_filters.DateFilter(
         field_name="task__deadline",
@@ -81,6 +84,13 @@ class KlikFilterSet(django_filters.FilterSet):
 
     class Meta:
         form = DkfdsFilterForm
+
+    def filter_state(self, queryset, name, value):
+        """Rows in any of the chosen states; `open` stands for every state but solved."""
+        states = set(value)
+        if OPEN in states:
+            states |= set(State.values) - {State.DONE}
+        return queryset.filter(state__in=states - {OPEN})
 
     def search(self, queryset, name, value):
         """Rows whose title, description, project or people contain `value`."""

@@ -6,7 +6,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, CharField, Count, IntegerField, Q, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -164,6 +164,14 @@ class MunicipalityTaskQuerySet(models.QuerySet):
             self.alias(klik_start=Coalesce("task__starts_on", "task__published_on"))
             .annotate(colour=colour)
             .annotate(colour_rank=rank)
+        )
+
+    def open_first(self):
+        """Orders unsolved before solved, then by severity (red, yellow, green, grey), then by
+        deadline with tasks without one last (needs with_colour)."""
+        solved = Case(When(state=State.DONE, then=Value(1)), default=Value(0))
+        return self.alias(solved_rank=solved).order_by(
+            "solved_rank", "colour_rank", F("task__deadline").asc(nulls_last=True), "pk"
         )
 
     def for_table(self):

@@ -37,6 +37,9 @@ class DateColumn(tables.Column):
         return self.shown[value]
 
 
+# The chip key of a solved task; no colour has this value.
+SOLVED = "solved"
+
 # A pk no row has, reversed once per table and replaced by each row's own pk.
 _PK_PLACEHOLDER = 2**62
 
@@ -93,7 +96,10 @@ class TaskTable(tables.Table):
         sequence = fields
         template_name = "klik/includes/task_table.html"
         attrs = {"class": "table table--compact klik-table"}
-        row_attrs = {"data-colour": lambda record: record.colour}
+        row_attrs = {
+            "data-colour": lambda record: record.colour,
+            "data-task": lambda record: record.pk,
+        }
         per_page = DEFAULT_PER_PAGE
         empty_text = _("No tasks match the filters.")
 
@@ -140,14 +146,19 @@ class TaskTable(tables.Table):
         )
         return lambda pk: f"{before}{pk}{after}"
 
-    def render_status(self, value):
-        """The colour chip; each colour's chip is rendered once per table, not once per row."""
-        return self._chips[value]
+    def render_status(self, value, record):
+        """The colour chip ("Løst" for a solved task, still green); each chip is rendered once
+        per table, not once per row."""
+        return self._chips[SOLVED if record.state == State.DONE else value]
 
     @cached_property
     def _chips(self):
         chip = get_template("includes/colour_chip.html")
-        return {c.value: chip.render({"colour": c.value, "label": c.label}) for c in Colour}
+        chips = {c.value: chip.render({"colour": c.value, "label": c.label}) for c in Colour}
+        chips[SOLVED] = chip.render(
+            {"colour": Colour.GREEN.value, "label": State.DONE.label, "solved": True}
+        )
+        return chips
 
     def value_status(self, value):
         return Colour(value).label

@@ -19,7 +19,7 @@ from rollegalleri.models import Person
 from .exports import task_workbook
 from .filters import KlikFilterSet
 from .forms import MunicipalityTaskForm, refreshed_data
-from .models import Colour, MunicipalityTask
+from .models import Colour, MunicipalityTask, State
 from .services import StaleVersionError, may_change, municipality_task_update
 from .tables import TaskTable
 
@@ -36,7 +36,7 @@ class VisibleTasksMixin(FilterPolicyMixin):
 
     def get_queryset(self):
         user = self.request.user
-        return MunicipalityTask.objects.visible_to(user).with_colour().for_table()
+        return MunicipalityTask.objects.visible_to(user).with_colour().for_table().open_first()
 
 
 class TaskListView(VisibleTasksMixin, SingleTableMixin, FilterView):
@@ -145,6 +145,7 @@ class TaskDetailView(DetailView):
     def get_context_data(self, **kwargs):
         if self.can_edit() and "form" not in kwargs:
             kwargs["form"] = MunicipalityTaskForm(municipality_task=self.object)
+        solved = self.object.state == State.DONE
         holders = list(self.object.role_holders())
         needed_roles = [
             (role, list(dict.fromkeys(a.person for a in holders if a.role_id == role.pk)))
@@ -152,7 +153,8 @@ class TaskDetailView(DetailView):
         ]
         return super().get_context_data(
             can_edit=self.can_edit(),
-            colour_label=Colour(self.object.colour).label,
+            colour_label=State.DONE.label if solved else Colour(self.object.colour).label,
+            solved=solved,
             needed_roles=needed_roles,
             **kwargs,
         )
