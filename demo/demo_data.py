@@ -197,6 +197,9 @@ class Login:
     group: str = ""
     superuser: bool = False
     staff: bool = False  # may open the admin; what it may do there comes from its group
+    # The programme leaders' e-mail matches their demo person, so "Mine opgaver" knows them.
+    email: str = ""
+    full_name: str = ""
 
 
 @transaction.atomic
@@ -214,7 +217,9 @@ def demo_users_ensure(*, logins) -> list[str]:
             municipality=municipality,
             is_staff=login.superuser or login.staff,
             is_superuser=login.superuser,
+            email=login.email,
         )
+        user.first_name, _, user.last_name = login.full_name.partition(" ")
         user.set_password(login.password)
         user.save()
         if login.group:

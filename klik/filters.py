@@ -5,15 +5,32 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.filtering import MunicipalityFilter
+from portfolio.filtering import MunicipalityFilter, refuse_foreign_ids
 from portfolio.models import Interface, Project, SupportSystem
 from portfolio.widgets import DkfdsFilterForm
+from rollegalleri.models import Person
 
 from .models import Colour, State
 
 # The `state` value meaning every state but solved ("alle åbne").
 OPEN = "open"
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def persons_for(request):
+    """The persons a user may filter by: their municipality's (everyone's for KOMBIT staff)."""
+    if request is None:
+        return Person.objects.none()
+    return Person.objects.visible_to(request.user).order_by("name", "pk")
+
+
+class TickFilter(django_filters.Filter):
+    """A checkbox: ticked (`on`, `1`, `true`) applies the filter's method, unticked does not."""
+
+    field_class = forms.BooleanField
+
+
+PERSON_PARAMETERS = ("responsible", "executor")
 
 
 class KlikFilterSet(django_filters.FilterSet):
@@ -63,6 +80,31 @@ class KlikFilterSet(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("“All open” is every state but solved."),
     )
+    responsible = django_filters.ModelChoiceFilter(
+        field_name="responsible",
+        lookup_expr="exact",
+        queryset=persons_for,
+        label=_("Responsible"),
+        empty_label=_("Anyone"),
+    )
+    executor = django_filters.ModelChoiceFilter(
+        field_name="executor",
+        lookup_expr="exact",
+        queryset=persons_for,
+        label=_("Executor"),
+        empty_label=_("Anyone"),
+    )
+    unassigned = TickFilter(
+        method="filter_unassigned",
+        label=_("Missing responsible or executor"),
+        widget=forms.CheckboxInput,
+    )
+    mine = TickFilter(
+        method="filter_mine",
+        label=_("My tasks"),
+        help_text=_("I am responsible or executor."),
+        widget=forms.CheckboxInput,
+    )
     deadline_after = django_filters.DateFilter(
         field_name="task__deadline",
         lookup_expr="gte",
@@ -84,6 +126,30 @@ class KlikFilterSet(django_filters.FilterSet):
 
     class Meta:
         form = DkfdsFilterForm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_kombit_staff:
+            # Every municipality's persons would make a select thousands long: staff type an id.
+            for name in PERSON_PARAMETERS:
+                self.filters[name].extra["widget"] = forms.NumberInput(attrs={"min": 1})
+        elif user is not None and self.data is not None:
+            # Another municipality's person is a 404, as that person's page would be.
+            refuse_foreign_ids(self.data, PERSON_PARAMETERS, Person.objects.all(), user.municipality_id)
+
+    def filter_unassigned(self, queryset, name, value):
+        """Rows with no responsible or no executor (all rows when not ticked)."""
+        if not value:
+            return queryset
+        return queryset.filter(Q(responsible__isnull=True) | Q(executor__isnull=True))
+
+    def filter_mine(self, queryset, name, value):
+        """Rows where the user's own person record is responsible or executor."""
+        if not value:
+            return queryset
+        mine = Person.objects.of_user(self.request.user).values("pk")
+        return queryset.filter(Q(responsible__in=mine) | Q(executor__in=mine))
 
     def filter_state(self, queryset, name, value):
         """Rows in any of the chosen states; `open` stands for every state but solved."""

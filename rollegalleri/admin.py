@@ -102,6 +102,7 @@ class PersonAdmin(MunicipalityScopedAdmin):
     list_select_related = ("municipality",)
     search_fields = ("name", "email", "job_title", "department", "municipality__name")
     autocomplete_fields = ("municipality",)
+    raw_id_fields = ("user",)
     inlines = (AssignmentByPersonInline,)
     show_full_result_count = False
     list_per_page = 50

@@ -1,6 +1,7 @@
 """Forms of the role gallery; every one is used by a municipal user for their own municipality."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,19 @@ from .models import Person, Role
 class PersonForm(DkfdsMixin, forms.ModelForm):
     class Meta:
         model = Person
-        fields = ["name", "email", "job_title", "department"]
+        fields = ["name", "email", "job_title", "department", "user"]
+
+    def __init__(self, *args, municipality=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the municipality's own logins; label them by full name and username.
+        user = self.fields["user"]
+        user.queryset = (
+            get_user_model().objects.filter(municipality=municipality).order_by("username")
+        )
+        user.label_from_instance = lambda u: (
+            f"{u.get_full_name()} ({u.username})" if u.get_full_name() else u.username
+        )
+        user.empty_label = _("– no login –")
 
 
 class RoleChoiceField(forms.ModelChoiceField):

@@ -1,5 +1,6 @@
 """The role gallery: roles, their per-project tailoring, persons and who holds what."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import (
@@ -25,6 +26,7 @@ PERSON_OTHER_MUNICIPALITY = _("The person belongs to another municipality.")
 PERSON_RETIRED = _("A retired person cannot be given a role.")
 ASSIGNMENT_DUPLICATE = _("The person already holds this role for the project.")
 ASSIGNMENT_DUPLICATE_ACROSS = _("The person already holds this role across projects.")
+PERSON_LOGIN_OTHER_MUNICIPALITY = _("The login belongs to another municipality.")
 
 # Fixed paths under /roller/ that a role slug must never shadow.
 RESERVED_ROLE_SLUGS = ("bemanding", "personer")
@@ -187,6 +189,16 @@ class PersonQuerySet(models.QuerySet):
             Prefetch("assignments", queryset=current, to_attr="current_assignments")
         )
 
+    def of_user(self, user):
+        """The person records of a login: the one linked to it, or, while none is linked, the
+        persons of its municipality with its e-mail address."""
+        if not user.is_authenticated or not user.municipality_id:
+            return self.none()
+        by_email = Q(user__isnull=True, email__iexact=user.email) if user.email else Q(pk=None)
+        return self.filter(municipality_id=user.municipality_id).filter(
+            Q(user=user) | (by_email & ~Exists(Person.objects.filter(user=user)))
+        )
+
     def with_role_match(self, roles, project=None):
         """Adds `holds_role`: the person currently holds one of `roles`, for `project` or
         across projects (any project when `project` is None)."""
@@ -214,6 +226,16 @@ class Person(models.Model):
         _("department"), max_length=200, blank=True, validators=[validate_xml_text]
     )
     retired_on = models.DateField(_("retired on"), null=True, blank=True)
+    # The person's own login, so "Mine opgaver" and the history know who a user is.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        help_text=_("Empty: the municipality's login with the same e-mail address counts."),
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -235,6 +257,10 @@ class Person(models.Model):
 
     def get_absolute_url(self):
         return reverse("rollegalleri:person_detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        if self.user_id and self.user.municipality_id != self.municipality_id:
+            raise ValidationError({"user": PERSON_LOGIN_OTHER_MUNICIPALITY})
 
     def open_klik_tasks(self):
         """The person's open KLIK tasks (responsible or executor, not solved).

@@ -19,6 +19,9 @@ from .models import (
     RoleAssignment,
 )
 
+# person_update's default for `user`: leave the person's login link as it is.
+KEEP = object()
+
 ASSIGNMENT_ALREADY_ENDED = _("The assignment has already ended.")
 PERSON_ALREADY_RETIRED = _("The person has already retired.")
 
@@ -30,14 +33,16 @@ def person_create(
     email: str = "",
     job_title: str = "",
     department: str = "",
+    user=None,
 ) -> Person:
-    """Create a person of `municipality`."""
+    """Create a person of `municipality`, optionally linked to their login `user`."""
     person = Person(
         municipality=municipality,
         name=name,
         email=email,
         job_title=job_title,
         department=department,
+        user=user,
     )
     person.full_clean()
     person.save()
@@ -45,11 +50,20 @@ def person_create(
 
 
 def person_update(
-    *, person: Person, name: str, email: str = "", job_title: str = "", department: str = ""
+    *,
+    person: Person,
+    name: str,
+    email: str = "",
+    job_title: str = "",
+    department: str = "",
+    user=KEEP,
 ) -> Person:
-    """Change a person's name and contact details; the municipality never changes."""
+    """Change a person's name, contact details and login (kept unless `user` is given); the
+    municipality never changes."""
     person.name, person.email = name, email
     person.job_title, person.department = job_title, department
+    if user is not KEEP:
+        person.user = user
     person.full_clean()
     person.save()
     return person

@@ -207,7 +207,7 @@ class PersonDetailView(DetailView):
     context_object_name = "person"
 
     def get_queryset(self):
-        return Person.objects.visible_to(self.request.user).select_related("municipality")
+        return Person.objects.visible_to(self.request.user).select_related("municipality", "user")
 
     def get_context_data(self, **kwargs):
         person = self.object
@@ -222,6 +222,9 @@ class PersonDetailView(DetailView):
 class PersonCreateView(ManageMixin, FormView):
     form_class = PersonForm
     template_name = "rollegalleri/person_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "municipality": self.request.user.municipality}
 
     def form_valid(self, form):
         try:
@@ -259,7 +262,11 @@ class PersonUpdateView(PersonMixin, FormView):
     template_name = "rollegalleri/person_form.html"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.person}
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.person,
+            "municipality": self.person.municipality,
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(person=self.person, **kwargs)

@@ -120,3 +120,102 @@ def test_no_parameters_still_list_every_task(leader_client, make_task, naestved)
         len(listed(leader_client.get("/klik/")))
         == MunicipalityTask.objects.filter(municipality=naestved).count()
     )
+
+
+@pytest.fixture
+def people(naestved):
+    return {
+        "anna": PersonFactory(municipality=naestved, name="Anna"),
+        "bo": PersonFactory(municipality=naestved, name="Bo"),
+    }
+
+
+def staff(mt, responsible=None, executor=None):
+    mt.responsible, mt.executor = responsible, executor
+    mt.save()
+    return mt
+
+
+def test_responsible_and_executor_filters_take_a_person_id(leader_client, make_task, people):
+    anna, bo = people["anna"], people["bo"]
+    a = staff(make_task(), anna, bo)
+    b = staff(make_task(), bo, anna)
+    staff(make_task(), bo, bo)
+    assert listed(leader_client.get(f"/klik/?responsible={anna.pk}")) == [a.pk]
+    assert listed(leader_client.get(f"/klik/?executor={anna.pk}")) == [b.pk]
+    assert listed(leader_client.get(f"/klik/?responsible={bo.pk}&executor={anna.pk}")) == [b.pk]
+
+
+def test_another_municipalitys_person_in_a_filter_is_404(leader_client, make_task, hoersholm):
+    stranger = PersonFactory(municipality=hoersholm)
+    make_task()
+    for name in ("responsible", "executor"):
+        assert leader_client.get(f"/klik/?{name}={stranger.pk}").status_code == 404
+        assert leader_client.get(f"/klik/eksport.xlsx?{name}={stranger.pk}").status_code == 404
+
+
+def test_kombit_staff_filter_by_any_municipalitys_person(kombit_client, hoersholm, make_task):
+    person = PersonFactory(municipality=hoersholm)
+    mt = staff(make_task(municipality=hoersholm), person, None)
+    assert listed(kombit_client.get(f"/klik/?responsible={person.pk}")) == [mt.pk]
+
+
+def test_an_unknown_person_id_is_a_danish_error(leader_client, make_task):
+    make_task()
+    response = leader_client.get("/klik/?responsible=999999")
+    assert listed(response) == []
+    assert "Marker en gyldig valgmulighed" in response.content.decode()
+
+
+def test_unassigned_lists_tasks_missing_responsible_or_executor(leader_client, make_task, people):
+    anna = people["anna"]
+    full = staff(make_task(), anna, anna)
+    no_executor = staff(make_task(), anna, None)
+    no_responsible = staff(make_task(), None, anna)
+    nobody = staff(make_task(), None, None)
+    assert set(listed(leader_client.get("/klik/?unassigned=on"))) == {
+        no_executor.pk,
+        no_responsible.pk,
+        nobody.pk,
+    }
+    assert full.pk in listed(leader_client.get("/klik/?unassigned="))
+
+
+def test_mine_lists_the_tasks_of_the_users_own_person(client, leader, make_task, people):
+    anna, bo = people["anna"], people["bo"]
+    anna.user = leader
+    anna.save()
+    responsible = staff(make_task(), anna, bo)
+    executor = staff(make_task(), bo, anna)
+    staff(make_task(), bo, bo)
+    client.force_login(leader)
+    assert set(listed(client.get("/klik/?mine=on"))) == {responsible.pk, executor.pk}
+
+
+def test_mine_finds_the_person_by_e_mail_until_one_is_linked(client, leader, make_task, people):
+    anna, bo = people["anna"], people["bo"]
+    anna.email, bo.email = "anna@example.dk", "bo@example.dk"
+    anna.save()
+    bo.save()
+    leader.email = "Anna@Example.dk"
+    leader.save()
+    mt = staff(make_task(), anna, None)
+    other = staff(make_task(), bo, None)
+    client.force_login(leader)
+    assert listed(client.get("/klik/?mine=on")) == [mt.pk]
+    bo.user = leader
+    bo.save()
+    assert listed(client.get("/klik/?mine=on")) == [other.pk]
+
+
+def test_mine_without_a_person_lists_nothing(leader_client, make_task, people):
+    staff(make_task(), people["anna"], people["bo"])
+    assert listed(leader_client.get("/klik/?mine=on")) == []
+
+
+def test_the_navigation_links_to_my_open_tasks(client, leader, kombit, make_task):
+    client.force_login(leader)
+    html = client.get("/").content.decode()
+    assert re.search(r'href="/klik/\?mine=on&amp;state=open"[^>]*><span>Mine opgaver</span>', html)
+    client.force_login(kombit)
+    assert "Mine opgaver" not in client.get("/").content.decode()

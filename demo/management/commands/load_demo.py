@@ -12,8 +12,22 @@ from portfolio.models import Municipality
 LOGINS = [
     demo.Login("admin", "admin", superuser=True),
     demo.Login("kombit", "kombit", group=settings.KOMBIT_STAFF_GROUP, staff=True),
-    demo.Login("naestved", "naestved", demo.NAESTVED, settings.PROGRAMME_LEADER_GROUP),
-    demo.Login("hoersholm", "hoersholm", demo.HOERSHOLM, settings.PROGRAMME_LEADER_GROUP),
+    demo.Login(
+        "naestved",
+        "naestved",
+        demo.NAESTVED,
+        settings.PROGRAMME_LEADER_GROUP,
+        email="mette.lund@example.dk",
+        full_name="Mette Lund",
+    ),
+    demo.Login(
+        "hoersholm",
+        "hoersholm",
+        demo.HOERSHOLM,
+        settings.PROGRAMME_LEADER_GROUP,
+        email="lise.berg@example.dk",
+        full_name="Lise Berg",
+    ),
 ]
 
 
