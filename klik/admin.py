@@ -36,7 +36,7 @@ class TaskAdmin(admin.ModelAdmin):
     autocomplete_fields = ("project", "support_system", "interfaces", "roles")
     date_hierarchy = "deadline"
     fieldsets = (
-        (None, {"fields": ("title", "description", "kind", "klik_reference")}),
+        (None, {"fields": ("title", "description", "kind", "klik_reference", "klik_url")}),
         (_("Concerns"), {"fields": ("project", "support_system", "interfaces", "roles")}),
         (_("Dates"), {"fields": ("published_on", "starts_on", "deadline")}),
     )

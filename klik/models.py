@@ -104,6 +104,12 @@ class Task(models.Model):
     klik_reference = models.CharField(
         _("KLIK reference"), max_length=50, blank=True, validators=[validate_xml_text]
     )
+    klik_url = models.URLField(
+        _("KLIK link"),
+        max_length=500,
+        blank=True,
+        help_text=_("The task in KOMBIT's KLIK, when it has an address."),
+    )
 
     objects = TaskQuerySet.as_manager()
 
@@ -184,11 +190,12 @@ class MunicipalityTaskQuerySet(models.QuerySet):
         """Adds what the task page shows: related rows, interfaces, needed roles, history."""
         return (
             self.for_table()
-            .select_related("updated_by")
+            .select_related("updated_by__person")
             .prefetch_related(
                 "task__roles",
                 models.Prefetch(
-                    "changes", queryset=MunicipalityTaskChange.objects.select_related("changed_by")
+                    "changes",
+                    queryset=MunicipalityTaskChange.objects.select_related("changed_by__person"),
                 ),
             )
         )

@@ -85,7 +85,7 @@ def municipality_task_lock(
     task = MunicipalityTask.objects.select_for_update().get(pk=municipality_task.pk)
     if task.version != version:
         raise StaleVersionError(
-            list(task.changes.filter(version__gt=version).select_related("changed_by"))
+            list(task.changes.filter(version__gt=version).select_related("changed_by__person"))
         )
     return task
 

@@ -1,6 +1,7 @@
 from django import template
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from klik.models import MunicipalityTask
 
@@ -14,3 +15,16 @@ def task_field_label(name):
         return capfirst(MunicipalityTask._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return name
+
+
+@register.filter
+def who(user):
+    """A user as the history names them: their person's name, else their full name, else
+    their username. Load `person` with the user (select_related) to keep it one query."""
+    if user is None:
+        return _("unknown")
+    try:
+        person = user.person
+    except ObjectDoesNotExist:
+        person = None
+    return person.name if person else user.get_full_name() or user.username

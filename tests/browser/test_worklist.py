@@ -1,0 +1,79 @@
+"""The programme leader's work list in Chromium, at a laptop's and a phone's width."""
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+from klik.models import Colour, MunicipalityTask, State
+from tests.factories import PersonFactory, ProgrammeLeaderFactory
+from tests.klik.conftest import publish
+from tests.klik.test_detail import form_data
+
+WIDTHS = (390, 1366)
+
+
+@pytest.fixture
+def leader(naestved):
+    """Næstved's programme leader (password "pw") with Anna and Bo to put on tasks."""
+    PersonFactory(municipality=naestved, name="Anna Ansvarlig")
+    PersonFactory(municipality=naestved, name="Bo Udfører")
+    return ProgrammeLeaderFactory(username="naestved-browser", municipality=naestved)
+
+
+def open_page(browser, live_server, user, width, path):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/?next={path}")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", "pw")
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url(f"{live_server.url}{path}")
+    return page
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_needs_help_checkbox_is_visible_and_toggles_with_space(
+    live_server, browser, naestved, leader, width
+):
+    mt = publish(Colour.GREEN, naestved, title="Opsæt adgang")
+    page = open_page(browser, live_server, leader, width, f"/klik/{mt.pk}/")
+    box = page.get_by_label("Behøver hjælp")
+    expect(box).to_be_visible()
+    label_box = page.locator("label[for=id_needs_help]").bounding_box()
+    # DKFDS draws the box in the label's ::before; it must have room left of the text.
+    assert label_box["width"] > 0 and label_box["x"] >= 0
+    expect(box).not_to_be_checked()
+    box.focus()
+    page.keyboard.press("Space")
+    expect(box).to_be_checked()
+    page.keyboard.press("Space")
+    expect(box).not_to_be_checked()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Gem").click()
+    expect(page.get_by_text("Opgaven er gemt.")).to_be_visible()
+    expect(page.locator("[data-field=needs_help]")).to_have_text("Ja")
+    expect(page.locator(".klik-detail-status .klik-chip")).to_have_text("! Gul")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_refused_stale_save_moves_focus_to_the_error_summary(
+    live_server, browser, naestved, leader, width
+):
+    mt = publish(Colour.GREEN, naestved, title="Opsæt adgang")
+    page = open_page(browser, live_server, leader, width, f"/klik/{mt.pk}/")
+    other = Client()
+    other.force_login(leader)
+    other.post(f"/klik/{mt.pk}/", form_data(mt, note="Først", state=State.BLOCKED))
+    page.get_by_label("Note").fill("Bagefter")
+    page.get_by_role("button", name="Gem").click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    expect(summary).to_contain_text("Dine ændringer blev ikke gemt")
+    expect(summary).to_contain_text("Først")
+    expect(page.get_by_label("Note")).to_have_value("Bagefter")
+    assert MunicipalityTask.objects.get(pk=mt.pk).note == "Først"
