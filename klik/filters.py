@@ -101,8 +101,7 @@ class KlikFilterSet(django_filters.FilterSet):
     )
     mine = TickFilter(
         method="filter_mine",
-        label=_("My tasks"),
-        help_text=_("I am responsible or executor."),
+        label=_("My tasks (I am responsible or executor)"),
         widget=forms.CheckboxInput,
     )
     deadline_after = django_filters.DateFilter(

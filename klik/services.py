@@ -90,6 +90,45 @@ def municipality_task_lock(
     return task
 
 
+def municipality_task_apply(
+    *, task: MunicipalityTask, user, data: dict, now=None, exclude=None
+) -> list[MunicipalityTaskChange]:
+    """Set `data` on a task locked by the caller, check the task's rules (full_clean, less the
+    fields in `exclude` that the caller has checked), and, if anything changed, bump its version
+    and stamp who and when. Returns the history rows, unsaved; the caller saves both.
+
+    The one edit rule of a municipality task, for a single save and a bulk save alike.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        before = {field: _shown(task, field) for field in EDITABLE_FIELDS}
+        for field in EDITABLE_FIELDS:
+            if field in data:
+                setattr(task, field, data[field])
+        # A caller that checked fields once for many rows (a bulk save) also skips the
+        # uniqueness of task × municipality, which an edit never changes.
+        whole = exclude is None
+        task.full_clean(exclude=exclude, validate_unique=whole, validate_constraints=whole)
+        after = {field: _shown(task, field) for field in EDITABLE_FIELDS}
+    changed = [field for field in EDITABLE_FIELDS if before[field] != after[field]]
+    if not changed:
+        return []
+    task.version += 1
+    task.updated_at = now or timezone.now()
+    task.updated_by = user
+    return [
+        MunicipalityTaskChange(
+            municipality_task=task,
+            changed_at=task.updated_at,
+            changed_by=user,
+            field=field,
+            old_value=before[field],
+            new_value=after[field],
+            version=task.version,
+        )
+        for field in changed
+    ]
+
+
 @transaction.atomic
 def municipality_task_update(
     *, municipality_task: MunicipalityTask, user, data: dict, version: int
@@ -104,32 +143,10 @@ def municipality_task_update(
     if not may_change(user, municipality_task):
         raise PermissionDenied(NOT_YOUR_MUNICIPALITY)
     task = municipality_task_lock(municipality_task=municipality_task, version=version)
-    with translation.override(settings.LANGUAGE_CODE):
-        before = {field: _shown(task, field) for field in EDITABLE_FIELDS}
-        for field in EDITABLE_FIELDS:
-            if field in data:
-                setattr(task, field, data[field])
-        task.full_clean()
-        after = {field: _shown(task, field) for field in EDITABLE_FIELDS}
-    changed = [field for field in EDITABLE_FIELDS if before[field] != after[field]]
-    if not changed:
+    changes = municipality_task_apply(task=task, user=user, data=data)
+    if not changes:
         return []
-    task.version += 1
-    task.updated_at = timezone.now()
-    task.updated_by = user
     task.save()
-    changes = [
-        MunicipalityTaskChange(
-            municipality_task=task,
-            changed_at=task.updated_at,
-            changed_by=user,
-            field=field,
-            old_value=before[field],
-            new_value=after[field],
-            version=task.version,
-        )
-        for field in changed
-    ]
     MunicipalityTaskChange.objects.bulk_create(changes)
     municipality_task.refresh_from_db()
     return changes

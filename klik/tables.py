@@ -45,6 +45,11 @@ _PK_PLACEHOLDER = 2**62
 
 
 class TaskTable(tables.Table):
+    # A checkbox per row for bulk assignment (klik/bulk.py); the list shows it to the users
+    # who may change the municipality's tasks. It belongs to the page's form#bulk-form.
+    select = tables.Column(
+        accessor="pk", verbose_name=_("Select"), orderable=False, empty_values=()
+    )
     municipality = tables.Column(order_by=_sorted("municipality__name"))
     project = tables.Column(accessor="task__project", order_by=_sorted("task__project__short_name"))
     title = tables.Column(
@@ -81,6 +86,7 @@ class TaskTable(tables.Table):
     class Meta:
         model = MunicipalityTask
         fields = (
+            "select",
             "status",
             "municipality",
             "title",
@@ -108,6 +114,23 @@ class TaskTable(tables.Table):
         return {*super().get_column_class_names(classes_set, bound_column), bound_column.name}
 
     FOLDED = ("support_system", "interfaces", "starts_on")
+
+    def render_select(self, record):
+        """The row's checkbox; its value carries the version the list shows, so a bulk save
+        refuses a task someone changed since."""
+        return format_html(
+            '<div class="form-group-checkbox"><input type="checkbox" class="form-checkbox" '
+            'name="bulk-tasks" value="{pk}:{version}" id="select-{pk}" form="bulk-form">'
+            '<label class="form-label" for="select-{pk}"><span class="sr-only">{label}</span>'
+            "</label></div>",
+            pk=record.pk,
+            version=record.version,
+            label=self._select_label % {"title": record.task.title},
+        )
+
+    @cached_property
+    def _select_label(self):
+        return str(_("Select %(title)s"))
 
     @property
     def folded_columns(self):

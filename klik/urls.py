@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.TaskListView.as_view(), name="list"),
     path("eksport.xlsx", views.TaskExportView.as_view(), name="export"),
     path("<int:pk>/", views.TaskDetailView.as_view(), name="detail"),
+    path("massevis/", views.BulkUpdateView.as_view(), name="bulk"),
 ]

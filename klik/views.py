@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView
+from django.views.generic import DetailView, View
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
@@ -16,11 +16,23 @@ from portfolio.filtering import FilterPolicyMixin, filter_errors, filtered, refu
 from portfolio.paging import DEFAULT_PER_PAGE, BoundedPaginator
 from rollegalleri.models import Person
 
+from .bulk import (
+    BAD_SELECTION,
+    BulkUpdateForm,
+    changes_since,
+    municipality_tasks_bulk_update,
+    selected_tasks,
+)
 from .exports import task_workbook
-from .filters import KlikFilterSet
+from .filters import PERSON_PARAMETERS, KlikFilterSet
 from .forms import MunicipalityTaskForm, refreshed_data
 from .models import Colour, MunicipalityTask, State
-from .services import StaleVersionError, may_change, municipality_task_update
+from .services import (
+    NOT_YOUR_MUNICIPALITY,
+    StaleVersionError,
+    may_change,
+    municipality_task_update,
+)
 from .tables import TaskTable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,9 +57,11 @@ class TaskListView(VisibleTasksMixin, SingleTableMixin, FilterView):
     table_pagination = {"per_page": DEFAULT_PER_PAGE, "paginator_class": BoundedPaginator}
 
     def get_table_kwargs(self):
-        if self.request.user.is_kombit_staff:
-            return {}
-        return {"exclude": ("municipality",)}
+        user = self.request.user
+        hidden = () if user.is_kombit_staff else ("municipality",)
+        if not user.municipality_id:
+            hidden += ("select",)  # bulk assignment is for the municipality's own users
+        return {"exclude": hidden}
 
     def get_table_pagination(self, table):
         pagination = super().get_table_pagination(table)
@@ -71,7 +85,33 @@ class TaskListView(VisibleTasksMixin, SingleTableMixin, FilterView):
         query = self.request.GET.urlencode()
         context["facets"] = colour_facets(self.request, self.colour_counts)
         context["export_url"] = reverse("klik:export") + (f"?{query}" if query else "")
+        context["bulk_form"] = self.bulk_form()
         return context
+
+    def bulk_form(self):
+        """The bulk assignment form for the municipality's own users (None for others). Its
+        person selects and the filters' share one query of the municipality's persons."""
+        user = self.request.user
+        if not user.municipality_id:
+            return None
+        form = BulkUpdateForm(
+            municipality_id=user.municipality_id, initial={"back": self.request.GET.urlencode()}
+        )
+        persons = list(Person.objects.visible_to(user).order_by("name", "pk"))
+        active = [p for p in persons if p.retired_on is None]
+        fields = [form.fields["responsible"], form.fields["executor"]]
+        share_choices(fields, active)
+        share_choices([self.filterset.form.fields[n] for n in PERSON_PARAMETERS], persons)
+        return form
+
+
+def share_choices(fields, persons):
+    """Give model choice fields their options from one list instead of a query each."""
+    for field in fields:
+        field.widget.choices = [
+            ("", field.empty_label),
+            *((p.pk, field.label_from_instance(p)) for p in persons),
+        ]
 
 
 def colour_facets(request, counts):
@@ -193,3 +233,68 @@ class TaskDetailView(DetailView):
                 messages.success(request, SAVED)
                 return redirect(self.object)
         return self.render_to_response(self.get_context_data(form=form, stale_changes=stale))
+
+
+BULK_SAVED = _("%(count)s tasks were saved.")
+BULK_NOTHING_SAVED = _("No task was changed.")
+
+
+class BulkUpdateView(View):
+    """POST from the list's bulk form: first a confirmation page listing what will change and
+    which tasks someone changed since the list was loaded, then (confirm) the save itself."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        user = request.user
+        if not user.municipality_id:
+            raise PermissionDenied(NOT_YOUR_MUNICIPALITY)
+        form = BulkUpdateForm(request.POST, municipality_id=user.municipality_id)
+        back = back_url(request.POST.get("bulk-back", ""))
+        if not form.is_valid():
+            for error in form.non_field_errors() or [BAD_SELECTION]:
+                messages.error(request, error)
+            return redirect(back)
+        selected = form.cleaned_data["selected"]
+        if request.POST.get("confirm") != "yes":
+            tasks = selected_tasks(user=user, selected=selected)
+            stale = changes_since(selected, tasks)
+            return render(
+                request,
+                "klik/bulk_confirm.html",
+                {
+                    "form": form,
+                    "selected": selected,
+                    "fresh": [t for t in tasks if t.pk not in stale],
+                    "stale": [(t, stale[t.pk]) for t in tasks if t.pk in stale],
+                    "changes": bulk_changes_shown(form),
+                    "back": back,
+                },
+            )
+        result = municipality_tasks_bulk_update(user=user, selected=selected, data=form.changes)
+        if result.saved:
+            messages.success(request, BULK_SAVED % {"count": len(result.saved)})
+        if not result.refused:
+            if not result.saved:
+                messages.info(request, BULK_NOTHING_SAVED)
+            return redirect(back)
+        return render(request, "klik/bulk_result.html", {"result": result, "back": back})
+
+
+def back_url(query):
+    """The KLIK list with the query string the bulk form was sent from (never another site)."""
+    query = query.lstrip("?").replace("\r", "").replace("\n", "")
+    return reverse("klik:list") + (f"?{query}" if query else "")
+
+
+def bulk_changes_shown(form):
+    """[(label, value shown)] for the fields the bulk form sets."""
+    shown = []
+    for name, value in form.changes.items():
+        field = form.fields[name]
+        if name == "needs_help":
+            value = _("Yes") if value else _("No")
+        elif name == "state":
+            value = State(value).label
+        shown.append((field.label, value))
+    return shown

@@ -77,3 +77,41 @@ def test_a_refused_stale_save_moves_focus_to_the_error_summary(
     expect(summary).to_contain_text("Først")
     expect(page.get_by_label("Note")).to_have_value("Bagefter")
     assert MunicipalityTask.objects.get(pk=mt.pk).note == "Først"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_leader_assigns_five_yellow_tasks_in_one_go_and_they_turn_green(
+    live_server, browser, naestved, leader, width
+):
+    yellow = [publish(Colour.YELLOW, naestved, title=f"Gul opgave {n}") for n in range(5)]
+    publish(Colour.YELLOW, naestved, title="Gul, ikke valgt")
+    page = open_page(browser, live_server, leader, width, "/klik/?status=yellow")
+    for mt in yellow:
+        page.locator(f"#select-{mt.pk}").check()
+        expect(page.locator(f"#select-{mt.pk}")).to_be_checked()
+    bulk = page.locator("#bulk-form")
+    bulk.get_by_label("Ansvarlig").select_option(label="Anna Ansvarlig")
+    bulk.get_by_label("Udfører").select_option(label="Bo Udfører")
+    bulk.get_by_role("button", name="Gennemse ændringerne").click()
+    expect(page.get_by_role("heading", name="Bekræft ændringerne")).to_be_visible()
+    expect(page.get_by_text("5 opgaver bliver ændret")).to_be_visible()
+    page.get_by_role("button", name="Gem ændringerne").click()
+    page.wait_for_url("**/klik/?status=yellow")
+    expect(page.get_by_text("5 opgaver er gemt.")).to_be_visible()
+    expect(page.locator("table.klik-table tbody tr")).to_have_count(1)
+    page.goto(f"{live_server.url}/klik/?status=green")
+    rows = page.locator("table.klik-table tbody tr")
+    expect(rows).to_have_count(5)
+    for n in range(5):
+        row = rows.nth(n)
+        expect(row.locator("td.status")).to_have_text("✔ Grøn")
+        expect(row.locator("td.responsible")).to_contain_text("Anna Ansvarlig")
+        expect(row.locator("td.executor")).to_contain_text("Bo Udfører")
+        for cell in ("responsible", "executor"):
+            box = row.locator(f"td.{cell}").bounding_box()
+            assert 0 <= box["x"] and box["x"] + box["width"] <= width  # no sideways scroll
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
