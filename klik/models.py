@@ -365,3 +365,57 @@ class MunicipalityTaskChange(models.Model):
 
     def __str__(self):
         return f"{self.field}: {self.old_value} → {self.new_value}"
+
+
+class SavedFilterQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The user's own saved filters and those shared with them: a programme leader's with
+        their municipality, KOMBIT staff's with KOMBIT staff."""
+        if not user.is_authenticated:
+            return self.none()
+        shared = Q(shared=True, municipality_id=user.municipality_id)
+        if not user.municipality_id and not user.is_kombit_staff:
+            shared = Q(pk__in=[])
+        return self.filter(Q(owner=user) | shared).order_by("name", "pk")
+
+
+class SavedFilter(models.Model):
+    """A named query string of the KLIK list ("Gem filter"), so it keeps working as filters
+    are added. Shared ones are seen by the owner's municipality (KOMBIT staff: by KOMBIT staff,
+    municipality empty)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="saved_filters",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=100, validators=[validate_xml_text])
+    query = models.CharField(
+        _("query string"), max_length=2000, blank=True, validators=[validate_xml_text]
+    )
+    shared = models.BooleanField(_("shared"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = SavedFilterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        """The KLIK list with the saved query string."""
+        url = reverse("klik:list")
+        return f"{url}?{self.query}" if self.query else url

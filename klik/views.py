@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -26,7 +26,14 @@ from .bulk import (
 from .exports import task_workbook
 from .filters import PERSON_PARAMETERS, KlikFilterSet
 from .forms import MunicipalityTaskForm, refreshed_data
-from .models import Colour, MunicipalityTask, State
+from .models import Colour, MunicipalityTask, SavedFilter, State
+from .saved_filters import (
+    SavedFilterForm,
+    saved_filter_create,
+    saved_filter_delete,
+    saved_filter_update,
+    saved_query,
+)
 from .services import (
     NOT_YOUR_MUNICIPALITY,
     StaleVersionError,
@@ -86,6 +93,12 @@ class TaskListView(VisibleTasksMixin, SingleTableMixin, FilterView):
         context["facets"] = colour_facets(self.request, self.colour_counts)
         context["export_url"] = reverse("klik:export") + (f"?{query}" if query else "")
         context["bulk_form"] = self.bulk_form()
+        context["saved_filters"] = list(
+            SavedFilter.objects.visible_to(self.request.user).select_related("owner__person")
+        )
+        context["save_filter_form"] = SavedFilterForm(
+            user=self.request.user, initial={"query": saved_query(query)}
+        )
         return context
 
     def bulk_form(self):
@@ -298,3 +311,60 @@ def bulk_changes_shown(form):
             value = State(value).label
         shown.append((field.label, value))
     return shown
+
+
+FILTER_SAVED = _("The filter “%(name)s” was saved.")
+FILTER_CHANGED = _("The filter was saved.")
+FILTER_DELETED = _("The filter “%(name)s” was deleted.")
+
+
+class SavedFilterCreateView(View):
+    """POST from the list's "Gem filter": name the current query string."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = SavedFilterForm(request.POST, user=request.user)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, errors[0])
+            return redirect(back_url(request.POST.get("query", "")))
+        saved = saved_filter_create(
+            owner=request.user,
+            name=form.cleaned_data["name"],
+            query=form.cleaned_data["query"],
+            shared=form.cleaned_data.get("shared", False),
+        )
+        messages.success(request, FILTER_SAVED % {"name": saved.name})
+        return redirect(saved.get_absolute_url())
+
+
+class SavedFilterUpdateView(View):
+    """/klik/filtre/<pk>/: rename, share or delete one of the user's own saved filters."""
+
+    template_name = "klik/saved_filter_form.html"
+
+    def dispatch(self, request, *args, pk, **kwargs):
+        self.saved = get_object_or_404(SavedFilter.objects.filter(owner=request.user), pk=pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        form = SavedFilterForm(instance=self.saved, user=request.user)
+        return render(request, self.template_name, {"form": form, "saved": self.saved})
+
+    def post(self, request):
+        if "delete" in request.POST:
+            saved_filter_delete(saved_filter=self.saved, user=request.user)
+            messages.success(request, FILTER_DELETED % {"name": self.saved.name})
+            return redirect("klik:list")
+        form = SavedFilterForm(request.POST, instance=self.saved, user=request.user)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, "saved": self.saved})
+        saved_filter_update(
+            saved_filter=self.saved,
+            user=request.user,
+            name=form.cleaned_data["name"],
+            shared=form.cleaned_data.get("shared", False),
+        )
+        messages.success(request, FILTER_CHANGED)
+        return redirect("klik:list")

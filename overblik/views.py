@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from klik.models import Colour, MunicipalityTask
+from klik.models import Colour, MunicipalityTask, SavedFilter
 from portfolio.filtering import FilterPolicyMixin, is_usable, refuse_other_municipality
 from portfolio.models import INTERFACE_CODE_RE, Event, Interface, Project, SupportSystem
 from rollegalleri.models import ProjectRole
@@ -69,6 +69,9 @@ class DashboardView(TemplateView):
             ),
             events=list(Event.objects.for_list().upcoming(now)[:DASHBOARD_EVENTS]),
             matrix=worst_matrix(tasks) if user.is_kombit_staff else None,
+            saved_filters=list(
+                SavedFilter.objects.visible_to(user).select_related("owner__person")
+            ),
             **kwargs,
         )
 

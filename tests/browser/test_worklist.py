@@ -115,3 +115,30 @@ def test_a_leader_assigns_five_yellow_tasks_in_one_go_and_they_turn_green(
     assert page.evaluate(
         "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_saved_filter_opened_from_mine_filtre_gives_the_same_rows(
+    live_server, browser, naestved, leader, width
+):
+    for colour in (Colour.RED, Colour.RED, Colour.YELLOW, Colour.GREEN):
+        publish(colour, naestved)
+    page = open_page(browser, live_server, leader, width, "/klik/")
+    page.locator("label[for=id_status_0]").click()  # Rød
+    page.get_by_role("button", name="Filtrér").click()
+    page.wait_for_url("**/klik/?*status=red*")
+    rows = page.locator("table.klik-table tbody tr")
+    before = rows.evaluate_all("rows => rows.map(r => r.dataset.task)")
+    assert len(before) == 2
+    page.get_by_label("Filterets navn").fill("Røde opgaver")
+    page.get_by_role("button", name="Gem filter").click()
+    expect(page.get_by_text("Filteret “Røde opgaver” er gemt.")).to_be_visible()
+
+    page.goto(f"{live_server.url}/")  # leave, then come back through "Mine filtre"
+    mine = page.locator("[data-saved-filters]")
+    mine.get_by_role("link", name="Røde opgaver", exact=True).click()
+    page.wait_for_url("**/klik/?*status=red*")
+    expect(rows).to_have_count(2)
+    assert rows.evaluate_all("rows => rows.map(r => r.dataset.task)") == before

@@ -203,8 +203,8 @@ def test_the_list_with_its_selection_runs_a_fixed_number_of_queries(
 ):
     _yellow(make_task, size)
     # session, user, groups, facet counts, support systems, interfaces, projects, persons
-    # (shared by the filter and the bulk form), rows, interfaces of the rows
-    with django_assert_num_queries(10):
+    # (shared by the filter and the bulk form), rows, interfaces of the rows, saved filters
+    with django_assert_num_queries(11):
         response = leader_client.get("/klik/?state=open&unassigned=on")
     assert len(listed(response)) == size
 
