@@ -104,6 +104,10 @@ class KlikFilterSet(django_filters.FilterSet):
         label=_("My tasks (I am responsible or executor)"),
         widget=forms.CheckboxInput,
     )
+    escalated = TickFilter(
+        method="filter_escalated",
+        label=_("Marked as escalated"),
+    )
     deadline_after = django_filters.DateFilter(
         field_name="task__deadline",
         lookup_expr="gte",
@@ -142,6 +146,12 @@ class KlikFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(responsible__isnull=True) | Q(executor__isnull=True))
+
+    def filter_escalated(self, queryset, name, value):
+        """Rows a programme leader has marked as escalated."""
+        if not value:
+            return queryset
+        return queryset.filter(escalation__isnull=False)
 
     def filter_mine(self, queryset, name, value):
         """Rows where the user's own person record is responsible or executor."""

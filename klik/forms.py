@@ -3,9 +3,11 @@
 from django import forms
 from django.db.models import Q
 from django.forms.models import fields_for_model, model_to_dict
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.widgets import dkfds_widgets
+from portfolio.validators import validate_xml_text
+from portfolio.widgets import DkfdsMixin, dkfds_widgets
 from rollegalleri.models import Person
 
 from .models import MunicipalityTask
@@ -71,3 +73,27 @@ class MunicipalityTaskForm(forms.Form):
         for name in EDITABLE_FIELDS:
             self.fields[name].show_hidden_initial = True
         dkfds_widgets(self)
+
+
+class EscalationForm(DkfdsMixin, forms.Form):
+    """Mark a task as escalated with a short note, or remove the mark, at the version shown."""
+
+    action = forms.ChoiceField(choices=[("mark", "mark"), ("unmark", "unmark")])
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+    note = forms.CharField(
+        label=_("Note for the escalation"),
+        max_length=200,
+        required=False,
+        validators=[validate_xml_text],
+        help_text=_("Short: whom you have contacted, or what the task waits for."),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def back_url(self, request, default):
+        """Where the form was sent from, if it is a page of this site."""
+        target = self.data.get("next", "")
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return target
+        return default

@@ -4,7 +4,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
@@ -183,14 +183,19 @@ class MunicipalityTaskQuerySet(models.QuerySet):
     def for_table(self):
         """Adds the related rows a task list shows, in one query."""
         return self.select_related(
-            "task__project", "task__support_system", "municipality", "responsible", "executor"
+            "task__project",
+            "task__support_system",
+            "municipality",
+            "responsible",
+            "executor",
+            "escalation",
         ).prefetch_related("task__interfaces")
 
     def for_detail(self):
         """Adds what the task page shows: related rows, interfaces, needed roles, history."""
         return (
             self.for_table()
-            .select_related("updated_by__person")
+            .select_related("updated_by__person", "escalation__escalated_by__person")
             .prefetch_related(
                 "task__roles",
                 models.Prefetch(
@@ -284,7 +289,6 @@ class MunicipalityTask(models.Model):
     )
     # Bumped on every save through the services; a stale form carries an old value.
     version = models.PositiveIntegerField(_("version"), default=0)
-
     objects = MunicipalityTaskQuerySet.as_manager()
 
     class Meta:
@@ -309,6 +313,14 @@ class MunicipalityTask(models.Model):
     def get_absolute_url(self):
         return reverse("klik:detail", kwargs={"pk": self.pk})
 
+    @property
+    def mark(self):
+        """The task's escalation mark, or None (load `escalation` with the task)."""
+        try:
+            return self.escalation
+        except ObjectDoesNotExist:
+            return None
+
     def role_holders(self):
         """The municipality's current holders of the roles the task needs (for this project
         or across projects), each with `person` and `role` loaded."""
@@ -332,6 +344,38 @@ class MunicipalityTask(models.Model):
                 errors[field] = PERSON_OTHER_MUNICIPALITY
         if errors:
             raise ValidationError(errors)
+
+
+class Escalation(models.Model):
+    """A programme leader's mark that a task is escalated: who, when, why. Its own table, so a
+    municipality's copy of a task stays narrow (publishing inserts 98 of them in one batch)."""
+
+    municipality_task = models.OneToOneField(
+        MunicipalityTask,
+        verbose_name=_("municipality task"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="escalation",
+    )
+    escalated_at = models.DateTimeField(_("escalated"), default=timezone.now)
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("escalated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(
+        _("escalation note"), max_length=200, blank=True, validators=[validate_xml_text]
+    )
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+
+    def __str__(self):
+        return str(self.municipality_task)
 
 
 class MunicipalityTaskChange(models.Model):

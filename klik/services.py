@@ -1,14 +1,14 @@
 """Writes that carry KLIK's rules. Views, admin, commands and imports all call these."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Municipality
 
-from .models import MunicipalityTask, MunicipalityTaskChange, Task
+from .models import Escalation, MunicipalityTask, MunicipalityTaskChange, Task
 
 
 @transaction.atomic
@@ -150,3 +150,74 @@ def municipality_task_update(
     MunicipalityTaskChange.objects.bulk_create(changes)
     municipality_task.refresh_from_db()
     return changes
+
+
+# --- Escalation marks ------------------------------------------------------
+
+ESCALATE_NOT_LEADER = _("Only the municipality's programme leaders can mark a task as escalated.")
+ALREADY_ESCALATED = _("The task is already marked as escalated.")
+NOT_ESCALATED = _("The task is not marked as escalated.")
+
+
+def may_escalate(user, municipality_task: MunicipalityTask) -> bool:
+    """Whether `user` may mark the task as escalated: a programme leader of its municipality
+    (the escalation party of the KLIK culture), or a superuser."""
+    if user.is_superuser:
+        return True
+    return may_change(user, municipality_task) and any(
+        group.name == settings.PROGRAMME_LEADER_GROUP for group in user.groups.all()
+    )
+
+
+@transaction.atomic
+def municipality_task_escalate(
+    *, municipality_task: MunicipalityTask, user, version: int, note: str = "", escalate=True
+) -> MunicipalityTaskChange:
+    """Mark the task as escalated with a short note (or, `escalate=False`, remove the mark) if
+    `version` is still current; the mark enters the history and bumps the version.
+
+    Raises PermissionDenied for anyone but the municipality's programme leaders,
+    StaleVersionError when someone saved in between, ValidationError for a bad note or a mark
+    that is already there (or already gone).
+    """
+    if not may_escalate(user, municipality_task):
+        raise PermissionDenied(ESCALATE_NOT_LEADER)
+    task = municipality_task_lock(municipality_task=municipality_task, version=version)
+    current = Escalation.objects.filter(municipality_task=task).first()
+    if escalate == (current is not None):
+        raise ValidationError(ALREADY_ESCALATED if escalate else NOT_ESCALATED)
+    now = timezone.now()
+    with translation.override(settings.LANGUAGE_CODE):
+        before = _escalation_shown(current)
+        if escalate:
+            mark = Escalation(
+                municipality_task=task, escalated_at=now, escalated_by=user, note=note.strip()
+            )
+            mark.full_clean(validate_unique=False)
+            mark.save()
+        else:
+            current.delete()
+            mark = None
+        after = _escalation_shown(mark)
+    # The mark is the escalation party's, not work on the task: "last updated" (which the
+    # dashboard's "Til eskalering" reads) stays, so the task stays listed there with its tag.
+    task.version += 1
+    task.save(update_fields=["version"])
+    change = MunicipalityTaskChange.objects.create(
+        municipality_task=task,
+        changed_at=now,
+        changed_by=user,
+        field="escalation",
+        old_value=before,
+        new_value=after,
+        version=task.version,
+    )
+    municipality_task.refresh_from_db()
+    return change
+
+
+def _escalation_shown(mark) -> str:
+    """The mark as the history shows it: "Ja – <note>", "Ja" or "Nej"."""
+    if mark is None:
+        return str(_("No"))
+    return f"{_('Yes')} – {mark.note}" if mark.note else str(_("Yes"))

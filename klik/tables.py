@@ -172,7 +172,14 @@ class TaskTable(tables.Table):
     def render_status(self, value, record):
         """The colour chip ("Løst" for a solved task, still green); each chip is rendered once
         per table, not once per row."""
-        return self._chips[SOLVED if record.state == State.DONE else value]
+        chip = self._chips[SOLVED if record.state == State.DONE else value]
+        return chip + self._escalated_tag if record.mark else chip
+
+    @cached_property
+    def _escalated_tag(self):
+        return format_html(
+            ' <span class="klik-tag klik-escalated" data-escalated>{}</span>', _("Escalated")
+        )
 
     @cached_property
     def _chips(self):

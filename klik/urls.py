@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.TaskListView.as_view(), name="list"),
     path("eksport.xlsx", views.TaskExportView.as_view(), name="export"),
     path("<int:pk>/", views.TaskDetailView.as_view(), name="detail"),
+    path("<int:pk>/eskalering/", views.EscalationView.as_view(), name="escalate"),
     path("massevis/", views.BulkUpdateView.as_view(), name="bulk"),
     path("filtre/", views.SavedFilterCreateView.as_view(), name="saved_filter_create"),
     path("filtre/<int:pk>/", views.SavedFilterUpdateView.as_view(), name="saved_filter"),

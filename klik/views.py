@@ -25,7 +25,7 @@ from .bulk import (
 )
 from .exports import task_workbook
 from .filters import PERSON_PARAMETERS, KlikFilterSet
-from .forms import MunicipalityTaskForm, refreshed_data
+from .forms import EscalationForm, MunicipalityTaskForm, refreshed_data
 from .models import Colour, MunicipalityTask, SavedFilter, State
 from .saved_filters import (
     SavedFilterForm,
@@ -38,6 +38,8 @@ from .services import (
     NOT_YOUR_MUNICIPALITY,
     StaleVersionError,
     may_change,
+    may_escalate,
+    municipality_task_escalate,
     municipality_task_update,
 )
 from .tables import TaskTable
@@ -206,6 +208,7 @@ class TaskDetailView(DetailView):
         ]
         return super().get_context_data(
             can_edit=self.can_edit(),
+            can_escalate=may_escalate(self.request.user, self.object),
             colour_label=State.DONE.label if solved else Colour(self.object.colour).label,
             solved=solved,
             needed_roles=needed_roles,
@@ -368,3 +371,39 @@ class SavedFilterUpdateView(View):
         )
         messages.success(request, FILTER_CHANGED)
         return redirect("klik:list")
+
+
+ESCALATED = _("The task is marked as escalated.")
+UNESCALATED = _("The escalation mark was removed.")
+
+
+class EscalationView(View):
+    """POST /klik/<id>/eskalering/: a programme leader marks the task as escalated with a short
+    note ("Markér som eskaleret") or removes the mark ("Fjern markering"), version-checked,
+    then returns to the page the form was on."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        mt = get_object_or_404(MunicipalityTask.objects.visible_to(request.user), pk=pk)
+        form = EscalationForm(request.POST)
+        back = form.back_url(request, default=mt.get_absolute_url())
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, errors[0])
+            return redirect(back)
+        escalate = form.cleaned_data["action"] == "mark"
+        try:
+            municipality_task_escalate(
+                municipality_task=mt,
+                user=request.user,
+                version=form.cleaned_data["version"],
+                note=form.cleaned_data["note"],
+                escalate=escalate,
+            )
+        except (StaleVersionError, ValidationError, PermissionDenied) as error:
+            text = error.messages[0] if isinstance(error, ValidationError) else str(error)
+            messages.error(request, text)
+            return redirect(back)
+        messages.success(request, ESCALATED if escalate else UNESCALATED)
+        return redirect(back)

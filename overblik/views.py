@@ -69,11 +69,17 @@ class DashboardView(TemplateView):
             ),
             events=list(Event.objects.for_list().upcoming(now)[:DASHBOARD_EVENTS]),
             matrix=worst_matrix(tasks) if user.is_kombit_staff else None,
+            # Programme leaders mark stalled tasks as escalated from the list ("Til eskalering").
+            can_escalate=bool(municipality) and is_programme_leader(user),
             saved_filters=list(
                 SavedFilter.objects.visible_to(user).select_related("owner__person")
             ),
             **kwargs,
         )
+
+
+def is_programme_leader(user):
+    return any(group.name == settings.PROGRAMME_LEADER_GROUP for group in user.groups.all())
 
 
 def worst_matrix(tasks):

@@ -12,9 +12,12 @@ register = template.Library()
 def task_field_label(name):
     """The translated label of a municipality task field, e.g. "responsible" → "Ansvarlig"."""
     try:
-        return capfirst(MunicipalityTask._meta.get_field(name).verbose_name)
+        field = MunicipalityTask._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    # A reverse one-to-one (the escalation mark) is named by its model.
+    label = getattr(field, "verbose_name", None) or field.related_model._meta.verbose_name
+    return capfirst(label)
 
 
 @register.filter

@@ -68,14 +68,14 @@ def test_a_refused_stale_save_moves_focus_to_the_error_summary(
     other = Client()
     other.force_login(leader)
     other.post(f"/klik/{mt.pk}/", form_data(mt, note="Først", state=State.BLOCKED))
-    page.get_by_label("Note").fill("Bagefter")
+    page.get_by_label("Note", exact=True).fill("Bagefter")
     page.get_by_role("button", name="Gem").click()
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_focused()
     expect(summary).to_be_in_viewport()
     expect(summary).to_contain_text("Dine ændringer blev ikke gemt")
     expect(summary).to_contain_text("Først")
-    expect(page.get_by_label("Note")).to_have_value("Bagefter")
+    expect(page.get_by_label("Note", exact=True)).to_have_value("Bagefter")
     assert MunicipalityTask.objects.get(pk=mt.pk).note == "Først"
 
 
