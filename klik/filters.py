@@ -139,7 +139,9 @@ class KlikFilterSet(django_filters.FilterSet):
                 self.filters[name].extra["widget"] = forms.NumberInput(attrs={"min": 1})
         elif user is not None and self.data is not None:
             # Another municipality's person is a 404, as that person's page would be.
-            refuse_foreign_ids(self.data, PERSON_PARAMETERS, Person.objects.all(), user.municipality_id)
+            refuse_foreign_ids(
+                self.data, PERSON_PARAMETERS, Person.objects.all(), user.municipality_id
+            )
 
     def filter_unassigned(self, queryset, name, value):
         """Rows with no responsible or no executor (all rows when not ticked)."""
