@@ -1,5 +1,6 @@
 """/klik/<id>/ for the work list: history by full name, the KLIK link, the error summary."""
 
+import datetime
 import re
 
 import pytest
@@ -72,10 +73,12 @@ def test_a_refused_stale_save_puts_an_error_summary_at_the_top_of_the_form(
     assert '<script src="/static/js/error-summary.js"></script>' in html
 
 
-def test_a_field_error_is_summarised_with_a_link_to_its_field(leader_client, make_task, hoersholm):
+def test_a_field_error_is_summarised_with_a_link_to_its_field(leader_client, make_task):
     mt = make_task(Colour.YELLOW)
-    stranger = PersonFactory(municipality=hoersholm)
+    # A retired person of the task's own municipality is not a choice: a field error (another
+    # municipality's person would be a 404, issue 8).
+    retired = PersonFactory(municipality=mt.municipality, retired_on=datetime.date(2026, 1, 1))
     html = leader_client.post(
-        f"/klik/{mt.pk}/", form_data(mt, responsible=stranger.pk)
+        f"/klik/{mt.pk}/", form_data(mt, responsible=retired.pk)
     ).content.decode()
     assert re.search(r'data-error-summary.*?<a href="#id_responsible">Ansvarlig: ', html, re.S)
