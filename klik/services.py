@@ -1,5 +1,7 @@
 """Writes that carry KLIK's rules. Views, admin, commands and imports all call these."""
 
+from itertools import islice
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,6 +24,30 @@ def task_publish(*, task: Task, interfaces=(), roles=()) -> Task:
         task.roles.set(roles)
     municipality_tasks_ensure(task=task)
     return task
+
+
+@transaction.atomic
+def tasks_publish(*, tasks: list[Task], interfaces: dict | None = None) -> list[Task]:
+    """task_publish for many tasks at once, in bulk: save them, set their interfaces
+    (`interfaces`: {index in tasks: [interface ids]}) and give every municipality its copy
+    of each, all in one transaction. Each task must already have passed full_clean."""
+    Task.objects.bulk_create(tasks, batch_size=1000)
+    through = Task.interfaces.through
+    links = [
+        through(task_id=tasks[index].pk, interface_id=pk)
+        for index, pks in (interfaces or {}).items()
+        for pk in pks
+    ]
+    through.objects.bulk_create(links, batch_size=5000)
+    municipalities = list(Municipality.objects.values_list("pk", flat=True))
+    copies = (
+        MunicipalityTask(task_id=task.pk, municipality_id=pk)
+        for task in tasks
+        for pk in municipalities
+    )
+    while batch := list(islice(copies, 5000)):
+        MunicipalityTask.objects.bulk_create(batch)
+    return tasks
 
 
 def municipality_tasks_ensure(*, task: Task) -> int:

@@ -108,6 +108,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (imports waiting for confirmation) live here, never in the browser.
+MEDIA_ROOT = Path(ENV.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -132,4 +134,7 @@ KLIK_ESCALATION_DAYS = int(ENV.get("KLIK_ESCALATION_DAYS", "14"))
 # Group names; the data migration in portfolio creates them with their permissions.
 KOMBIT_STAFF_GROUP = "KOMBIT-medarbejdere"
 PROGRAMME_LEADER_GROUP = "Programledere"
+# KLIK imports (`manage.py import_klik`, /klik/import/): the largest file and the most rows.
+KLIK_IMPORT_MAX_BYTES = int(ENV.get("KLIK_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+KLIK_IMPORT_MAX_ROWS = int(ENV.get("KLIK_IMPORT_MAX_ROWS", "50000"))
 AUTHENTICATION_BACKENDS = ["portfolio.backends.UserWithMunicipalityBackend"]
