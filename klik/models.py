@@ -463,3 +463,68 @@ class SavedFilter(models.Model):
         """The KLIK list with the saved query string."""
         url = reverse("klik:list")
         return f"{url}?{self.query}" if self.query else url
+
+
+class PendingImportQuerySet(models.QuerySet):
+    def of(self, user):
+        """The user's own uploads: a pending import is never seen by anyone else."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+    def expired(self):
+        """Uploads left unconfirmed longer than PENDING_IMPORT_HOURS."""
+        cutoff = timezone.now() - timedelta(hours=PENDING_IMPORT_HOURS)
+        return self.filter(created_at__lt=cutoff)
+
+
+# An unconfirmed upload is deleted after this long (and on the owner's next upload).
+PENDING_IMPORT_HOURS = 24
+
+
+class PendingImport(models.Model):
+    """An uploaded KLIK sheet between its dry run and the user's confirmation, kept in the
+    database (not the browser, not the app process) and keyed to its owner. The file is
+    emptied once the import is applied or cancelled; the report stays for the result page."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting confirmation")
+        APPLIED = "applied", _("Imported")
+        REFUSED = "refused", _("Nothing written")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="pending_imports",
+    )
+    # Empty for KOMBIT's catalogue; the municipality whose export comes back otherwise.
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    data = models.BinaryField(_("file"), blank=True)
+    digest = models.CharField(_("report fingerprint"), max_length=64)
+    report = models.JSONField(_("report"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    objects = PendingImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("KLIK import")
+        verbose_name_plural = _("KLIK imports")
+
+    def __str__(self):
+        return self.file_name
+
+    def get_absolute_url(self):
+        return reverse("klik:import_detail", args=[self.pk])

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .imports import views as import_views
 
 app_name = "klik"
 
@@ -12,4 +13,6 @@ urlpatterns = [
     path("massevis/", views.BulkUpdateView.as_view(), name="bulk"),
     path("filtre/", views.SavedFilterCreateView.as_view(), name="saved_filter_create"),
     path("filtre/<int:pk>/", views.SavedFilterUpdateView.as_view(), name="saved_filter"),
+    path("import/", import_views.ImportView.as_view(), name="import"),
+    path("import/<int:pk>/", import_views.ImportDetailView.as_view(), name="import_detail"),
 ]

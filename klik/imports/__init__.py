@@ -33,10 +33,20 @@ def may_import_catalogue(user):
 
 
 def may_import_municipality(user, municipality):
-    """A programme leader imports their own municipality's tasks (admins any)."""
+    """A municipality's own users import its tasks, as they may edit them (admins any)."""
     if user.is_superuser:
         return True
-    return user.municipality_id == municipality.pk and user.has_perm("klik.change_municipalitytask")
+    return bool(user.municipality_id) and user.municipality_id == municipality.pk
+
+
+def import_job_for(user):
+    """(may import, municipality) for the upload page: a municipal user imports the round trip
+    of their own municipality, KOMBIT staff and admins the catalogue (municipality None)."""
+    if not user.is_authenticated:
+        return False, None
+    if user.municipality_id:
+        return True, user.municipality
+    return may_import_catalogue(user), None
 
 
 def klik_import(

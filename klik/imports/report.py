@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +70,35 @@ class ImportReport:
     @property
     def refused_rows(self):
         return [r for r in self.rows if r.outcome == REFUSED]
+
+    def by_outcome(self, outcome):
+        return [r for r in self.rows if r.outcome == outcome]
+
+    @property
+    def changed_rows(self):
+        """Rows that are, or would be, created or updated."""
+        return [r for r in self.rows if r.outcome in (CREATED, UPDATED)]
+
+    def to_json(self):
+        """The report as JSON-ready data, to show it again without reading the file."""
+        return {
+            "job": self.job,
+            "error": self.error,
+            "applied": self.applied,
+            "dry_run": self.dry_run,
+            "rows": [asdict(r) for r in self.rows],
+        }
+
+    @classmethod
+    def from_json(cls, data):
+        rows = [RowResult(**r) for r in data.get("rows", [])]
+        return cls(
+            job=data.get("job", MUNICIPALITY),
+            rows=rows,
+            error=data.get("error", ""),
+            applied=data.get("applied", False),
+            dry_run=data.get("dry_run", True),
+        )
 
     def digest(self):
         """A fingerprint of what the report promises, so a confirmation applies exactly that."""
