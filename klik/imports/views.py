@@ -128,6 +128,7 @@ class ImportDetailView(View):
             pending.municipality,
             pending=pending,
             report=report,
+            dry_run=pending.status == PendingImport.Status.PENDING,
             form=form,
             totals=report.totals,
             refused_rows=report.by_outcome(REFUSED),

@@ -41,6 +41,7 @@ def contract_pages():
         "/klik/",
         "/klik/?state=open&sort=status",
         f"/klik/{task.pk}/",
+        "/klik/import/",
         "/roller/",
         f"/roller/{Role.objects.order_by('pk').first().slug}/",
         "/roller/bemanding/",
