@@ -15,7 +15,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install python chromium run test test-fast lint bench messages clean
+.PHONY: install python chromium run serve test test-fast lint bench loadtest loadtest-short messages clean
 
 python:
 	@test -n "$(PY)" && $(PY) -c '$(IS_311)' 2>/dev/null || { \
@@ -63,6 +63,19 @@ run: install
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# Production: gunicorn + whitenoise on PostgreSQL. Settings come from the environment (see
+# .env.example and the README's deployment section); nothing here is a default secret.
+PROD := DJANGO_SETTINGS_MODULE=kombitpl.settings.prod
+
+serve: install
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "Fejl: DJANGO_SECRET_KEY er ikke sat (mindst 50 tilfældige tegn). Se .env.example." >&2; exit 1; }
+	@test -n "$$DJANGO_ALLOWED_HOSTS" || { echo "Fejl: DJANGO_ALLOWED_HOSTS er ikke sat (værtsnavne, kommasepareret). Se .env.example." >&2; exit 1; }
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; *) echo "Fejl: DATABASE_URL skal pege på PostgreSQL (postgres://bruger@vært:5432/db)." >&2; exit 1;; esac
+	$(PROD) $(MANAGE) check --deploy --fail-level WARNING
+	$(PROD) $(MANAGE) collectstatic --noinput --clear -v 0
+	$(PROD) $(MANAGE) migrate --noinput
+	$(PROD) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py --no-control-socket
+
 test: chromium install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -77,6 +90,13 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Load and fault run against gunicorn + PostgreSQL (bench/loadtest.py); the short one is CI's.
+loadtest: install
+	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
+
+loadtest-short: install
+	$(BIN)/python bench/loadtest.py --short $(LOADTEST_ARGS)
 
 messages: install
 	$(MANAGE) makemessages -l da --ignore=.venv --ignore=node_modules --ignore=static

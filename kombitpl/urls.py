@@ -3,18 +3,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from portfolio.forms import LoginForm
-from portfolio.views import healthz
+from portfolio.views import LoginView, healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm),
-        name="login",
-    ),
+    path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("klik/", include("klik.urls")),
     path("roller/", include("rollegalleri.urls")),
     path("", include("overblik.urls")),
 ]
+
+handler500 = "portfolio.views.server_error"

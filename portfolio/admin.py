@@ -1,7 +1,6 @@
 """Admin for KOMBIT's catalogue: municipalities, support systems, interfaces, projects, events."""
 
 from django.contrib import admin
-from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -17,27 +16,6 @@ from .models import (
     SupportSystem,
     User,
 )
-
-admin.site.site_header = _("KOMBIT programme leader – administration")
-admin.site.site_title = _("KOMBIT programme leader – administration")
-admin.site.index_title = _("Administration")
-
-
-class NulSafeAutocompleteJsonView(AutocompleteJsonView):
-    """Django's autocomplete searches with the raw term, unlike the changelist's validated
-    search form; PostgreSQL refuses a NUL byte in a query, so such a term finds nothing."""
-
-    def get_queryset(self):
-        if "\x00" in self.term:
-            return self.model_admin.get_queryset(self.request).none()
-        return super().get_queryset()
-
-
-def _autocomplete_view(request):
-    return NulSafeAutocompleteJsonView.as_view(admin_site=admin.site)(request)
-
-
-admin.site.autocomplete_view = _autocomplete_view
 
 
 class ConstraintCheckingInlineFormSet(BaseInlineFormSet):

@@ -4,6 +4,7 @@ The environment is read here and nowhere else; dev/prod/test only hold differenc
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -21,11 +22,28 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in ENV.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 DATABASE_URL = ENV.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+# Hours a login lasts: a working day, then the user logs in again.
+SESSION_HOURS = float(ENV.get("DJANGO_SESSION_HOURS", "8"))
+# Failed logins (per user name and client address) before a cool-off, and its length.
+LOGIN_FAILURE_LIMIT = int(ENV.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_COOLOFF_MINUTES = int(ENV.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15"))
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: none, use REMOTE_ADDR).
+PROXY_COUNT = int(ENV.get("DJANGO_PROXY_COUNT", "0"))
+# Where the footer's "Tilgængelighedserklæring" points: the operator's WAS-Tool statement.
+ACCESSIBILITY_STATEMENT_URL = ENV.get(
+    "DJANGO_ACCESSIBILITY_STATEMENT_URL", "https://www.was.digst.dk/"
+)
+# Server errors are mailed to these addresses (comma-separated); none: no mail.
+ADMINS = [(a.strip(), a.strip()) for a in ENV.get("DJANGO_ADMINS", "").split(",") if a.strip()]
+SERVER_EMAIL = ENV.get("DJANGO_SERVER_EMAIL", "root@localhost")
+EMAIL_HOST = ENV.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(ENV.get("DJANGO_EMAIL_PORT", "25"))
+LOG_LEVEL = ENV.get("DJANGO_LOG_LEVEL", "INFO")
 
 # --- Applications ---------------------------------------------------------
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portfolio.apps.KombitAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -36,6 +54,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "portfolio",
     "rollegalleri",
     "klik",
@@ -44,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portfolio.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -54,6 +75,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portfolio.middleware.PrivateCacheMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the cool-off page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kombitpl.urls"
@@ -78,6 +103,15 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------
 
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite as a web app's database: readers never wait for the writer (WAL), a write
+    # transaction takes the lock at BEGIN, so two saves queue instead of failing with
+    # "database is locked" halfway, and a waiting save gives up only after `timeout` seconds.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------
@@ -92,7 +126,46 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions and login throttling live in the database, so app servers keep no state.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = int(SESSION_HOURS * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# django-axes: a cool-off after too many failures, never a permanent lock.
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portfolio.views.locked_out"
+# The client's address as our own proxies saw it (DJANGO_PROXY_COUNT), never one it claims.
+AXES_CLIENT_IP_CALLABLE = "portfolio.middleware.client_address"
+
+# --- Security headers -----------------------------------------------------
+
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The load balancer's health check speaks plain HTTP; it must get 200 or 503, not a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+CSRF_FAILURE_VIEW = "portfolio.views.csrf_failure"
+
+# django-csp 4: scripts and styles only from our own static files; nothing inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
 
 # --- Language and time ----------------------------------------------------
 
@@ -137,4 +210,36 @@ PROGRAMME_LEADER_GROUP = "Programledere"
 # KLIK imports (`manage.py import_klik`, /klik/import/): the largest file and the most rows.
 KLIK_IMPORT_MAX_BYTES = int(ENV.get("KLIK_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 KLIK_IMPORT_MAX_ROWS = int(ENV.get("KLIK_IMPORT_MAX_ROWS", "50000"))
-AUTHENTICATION_BACKENDS = ["portfolio.backends.UserWithMunicipalityBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "portfolio.backends.UserWithMunicipalityBackend",
+]
+# Demo data and its admin/admin login; production settings turn this off.
+DEMO_DATA_ALLOWED = True
+
+# --- Logging --------------------------------------------------------------
+
+# One JSON line per request on standard output (portfolio.middleware.RequestLogMiddleware);
+# server errors also go by mail to ADMINS when it is set.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "portfolio.logs.JsonFormatter"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "loggers": {
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        # The request log says it once; django.server's own line would repeat it.
+        "django.server": {"handlers": [], "propagate": False},
+        "kombitpl.requests": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "axes.apps": {"level": "WARNING"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+}

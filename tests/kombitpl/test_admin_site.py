@@ -17,9 +17,11 @@ from tests.factories import (
     municipality_task,
 )
 
-# The project's own admin pages; django-tasks-db's read-only queue admin is tested on its own.
+# The project's own admin pages; django-tasks-db's read-only queue admin and django-axes'
+# read-only login records are tested on their own.
+THIRD_PARTY = {"django_tasks_database", "axes"}
 MODELS = sorted(
-    (model for model in admin.site._registry if model._meta.app_label != "django_tasks_database"),
+    (model for model in admin.site._registry if model._meta.app_label not in THIRD_PARTY),
     key=lambda model: model._meta.label,
 )
 MODEL_IDS = [model._meta.label for model in MODELS]
@@ -71,6 +73,12 @@ def test_every_admin_change_page_opens_for_the_superuser(admin_client, catalogue
     response = admin_client.get(admin_url(model, "change", obj.pk))
     assert response.status_code == 200
     assert response.context["original"] == obj
+
+
+def test_the_login_records_open_read_only_for_the_superuser(admin_client):
+    for name in ("accessattempt", "accesslog", "accessfailurelog"):
+        assert admin_client.get(f"/admin/axes/{name}/").status_code == 200
+        assert admin_client.get(f"/admin/axes/{name}/add/").status_code == 403
 
 
 def test_the_background_job_queue_opens_read_only_for_the_superuser(admin_client):

@@ -1,9 +1,11 @@
 """Persons and role assignments are scoped to the user's municipality; KOMBIT sees all."""
 
 import pytest
+from django.contrib.admin import AdminSite
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
+from portfolio.sites import KombitAdminSite
 from rollegalleri.models import Person, RoleAssignment
 from tests.factories import PersonFactory, RoleAssignmentFactory, UserFactory
 
@@ -51,7 +53,10 @@ def test_a_user_without_municipality_or_kombit_group_sees_no_persons(staffed, ma
 
 
 @pytest.fixture
-def staff_leader_client(client, leader):
+def staff_leader_client(client, leader, monkeypatch):
+    """A municipal user with a staff flag, and the site's rule that keeps municipal users out
+    lifted: the scoped admin below it must still hold on its own."""
+    monkeypatch.setattr(KombitAdminSite, "has_permission", AdminSite.has_permission)
     leader.is_staff = True
     leader.save()
     client.force_login(leader)

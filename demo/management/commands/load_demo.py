@@ -2,11 +2,16 @@
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from demo import demo_data as demo
 from demo import facts
 from portfolio.models import Municipality
+
+REFUSED_IN_PRODUCTION = (
+    "load_demo makes demo logins such as admin/admin and is refused under these settings "
+    "(DEMO_DATA_ALLOWED is False, as in production)."
+)
 
 # The demo logins of DESIGN.md. Their passwords live here and nowhere else.
 LOGINS = [
@@ -38,6 +43,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(REFUSED_IN_PRODUCTION)
         if facts.catalogue_is_empty() or not Municipality.objects.exists():
             call_command("load_facts", stdout=self.stdout)
         users = demo.demo_users_ensure(logins=LOGINS)
