@@ -1,0 +1,276 @@
+"""The access matrix's data: every URL pattern of the site, who gets what, and the real objects
+that fill each pattern's parameters. Shared by the access test and the accessibility sweep.
+
+To add a page: one row in ROWS under its URL name, with the statuses for GET and POST per role
+and, if its path has parameters, a function from `Objects` to them.
+"""
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from klik.models import MunicipalityTaskChange
+from portfolio.groups import VIEW_ALL
+from portfolio.models import Material, Project
+from tests.factories import (
+    EventFactory,
+    InterfaceUsageFactory,
+    KombitStaffFactory,
+    PersonFactory,
+    ProgrammeLeaderFactory,
+    ProjectRoleFactory,
+    RoleAssignmentFactory,
+    UserFactory,
+    municipality_task,
+)
+
+# Who asks, in the order of each row's statuses: anonymous, the demo superuser, KOMBIT staff,
+# Næstved's programme leader (whose municipality owns the objects) and Hørsholm's.
+ROLES = ("anonymous", "admin", "kombit", "leader", "other")
+
+# Status shorthands for admin pages: V = KOMBIT staff may view this model (200) or not (403).
+V = "view"
+
+
+AXES_MODELS = ("accessattempt", "accesslog", "accessfailurelog")
+
+
+@dataclass(frozen=True)
+class Row:
+    get: tuple
+    post: tuple
+    params: object = None  # Objects -> kwargs for reverse(), for patterns with parameters
+    page: bool = False  # an HTML page of ours for the accessibility sweep
+
+
+@dataclass
+class Objects:
+    """One real object of each kind, Næstved's where it belongs to a municipality."""
+
+    naestved: object
+    hoersholm: object
+    mt: object
+    person: object
+    assignment: object
+    usage: object
+    event: object
+    role: object
+    users: dict = field(default_factory=dict)
+
+
+def objects_make(naestved, hoersholm):
+    usage = InterfaceUsageFactory()
+    system, project = usage.interface.support_system, usage.project
+    Material.objects.create(support_system=system, title="Vejledning", url="https://x.dk/v")
+    event = EventFactory(project=project, support_system=system)
+    project_role = ProjectRoleFactory(project=project)
+    person = PersonFactory(municipality=naestved, name="Ida Holm")
+    assignment = RoleAssignmentFactory(person=person, role=project_role.role, project=project)
+    mt = municipality_task(naestved, project=project, support_system=system)
+    mt.responsible = person
+    mt.save()
+    municipality_task(hoersholm, project=project)
+    users = {
+        "admin": UserFactory(username="admin", municipality=None, is_staff=True, is_superuser=True),
+        "kombit": KombitStaffFactory(username="kombit", is_staff=True),
+        "leader": ProgrammeLeaderFactory(username="naestved", municipality=naestved),
+        "other": ProgrammeLeaderFactory(username="hoersholm", municipality=hoersholm),
+    }
+    MunicipalityTaskChange.objects.create(
+        municipality_task=mt, changed_by=users["leader"], field="state", new_value="done"
+    )
+    AccessAttempt.objects.create(username="x", ip_address="127.0.0.1", failures_since_start=1)
+    AccessLog.objects.create(username="x", ip_address="127.0.0.1")
+    AccessFailureLog.objects.create(
+        username="x", ip_address="127.0.0.1", attempt_time=timezone.now()
+    )
+    DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="klik.tasks.example",
+        backend_name="default",
+        run_after=timezone.now(),
+    )
+    return Objects(
+        naestved, hoersholm, mt, person, assignment, usage, event, project_role.role, users
+    )
+
+
+def admin_object(route, objects):
+    """The pk of the first object of the model an admin route names (".../<app>/<model>/...")."""
+    app_label, model_name = route.split("/")[1:3]
+    model = apps.get_model(app_label, model_name)
+    return {"object_id": str(model._default_manager.order_by("pk").first().pk)}
+
+
+def kombit_may_view(route):
+    app_label, model_name = route.split("/")[1:3]
+    return (app_label, model_name) in VIEW_ALL
+
+
+# fmt: off
+# GET and POST statuses in ROLES order: anonymous, admin, kombit, leader, other.
+ROWS = {
+    "healthz": Row((200, 200, 200, 200, 200), (200, 200, 200, 200, 200)),
+    "login": Row((200, 200, 200, 200, 200), (200, 200, 200, 200, 200), page=True),
+    "logout": Row((302, 405, 405, 405, 405), (302, 302, 302, 302, 302)),
+    # Our pages.
+    "overblik:dashboard": Row((302, 200, 200, 200, 200), (302, 405, 405, 405, 405), page=True),
+    "overblik:overview": Row((302, 200, 200, 200, 200), (302, 405, 405, 405, 405), page=True),
+    "overblik:support_system_detail": Row(
+        (302, 200, 200, 200, 200), (302, 405, 405, 405, 405),
+        lambda o: {"slug": o.usage.interface.support_system.slug}, page=True),
+    "overblik:project_detail": Row(
+        (302, 200, 200, 200, 200), (302, 405, 405, 405, 405),
+        lambda o: {"slug": o.usage.project.slug}, page=True),
+    "overblik:interface_list": Row((302, 200, 200, 200, 200), (302, 405, 405, 405, 405), page=True),
+    "overblik:interface_detail": Row(
+        (302, 200, 200, 200, 200), (302, 405, 405, 405, 405),
+        lambda o: {"code": o.usage.interface.code}, page=True),
+    "overblik:event_list": Row((302, 200, 200, 200, 200), (302, 405, 405, 405, 405), page=True),
+    # A read-only function view: POST reads it too.
+    "overblik:event_ics": Row(
+        (302, 200, 200, 200, 200), (302, 200, 200, 200, 200), lambda o: {"pk": o.event.pk}),
+    "klik:list": Row((302, 200, 200, 200, 200), (302, 405, 405, 405, 405), page=True),
+    "klik:export": Row((302, 200, 200, 200, 200), (302, 405, 405, 405, 405)),
+    # Næstved's task: KOMBIT staff read it, only Næstved saves it, Hørsholm never finds it.
+    "klik:detail": Row(
+        (302, 200, 200, 200, 404), (302, 403, 403, 200, 404),
+        lambda o: {"pk": o.mt.pk}, page=True),
+    "rollegalleri:list": Row((302, 200, 200, 200, 200), (302, 405, 405, 405, 405), page=True),
+    "rollegalleri:detail": Row(
+        (302, 200, 200, 200, 200), (302, 405, 405, 405, 405),
+        lambda o: {"slug": o.role.slug}, page=True),
+    "rollegalleri:staffing": Row((302, 200, 200, 200, 200), (302, 405, 405, 405, 405), page=True),
+    "rollegalleri:staffing_export": Row(
+        (302, 200, 200, 200, 200), (302, 405, 405, 405, 405)),
+    "rollegalleri:person_list": Row(
+        (302, 200, 200, 200, 200), (302, 405, 405, 405, 405), page=True),
+    "rollegalleri:person_create": Row(
+        (302, 403, 403, 200, 200), (302, 403, 403, 200, 200), page=True),
+    "rollegalleri:person_detail": Row(
+        (302, 200, 200, 200, 404), (302, 405, 405, 405, 405),
+        lambda o: {"pk": o.person.pk}, page=True),
+    "rollegalleri:person_update": Row(
+        (302, 403, 403, 200, 404), (302, 403, 403, 200, 404),
+        lambda o: {"pk": o.person.pk}, page=True),
+    "rollegalleri:person_retire": Row(
+        (302, 403, 403, 200, 404), (302, 403, 403, 302, 404),
+        lambda o: {"pk": o.person.pk}, page=True),
+    "rollegalleri:assignment_create": Row(
+        (302, 403, 403, 200, 404), (302, 403, 403, 200, 404),
+        lambda o: {"pk": o.person.pk}, page=True),
+    "rollegalleri:assignment_end": Row(
+        (302, 403, 403, 200, 404), (302, 403, 403, 302, 404),
+        lambda o: {"pk": o.assignment.pk}, page=True),
+    # Django admin: staff without a municipality only; municipal users are sent to its login.
+    "admin:index": Row((302, 200, 200, 302, 302), (302, 200, 200, 302, 302)),
+    "admin:login": Row((200, 302, 302, 200, 200), (200, 200, 200, 200, 200)),
+    "admin:logout": Row((302, 405, 405, 302, 302), (302, 302, 302, 302, 302)),
+    "admin:password_change": Row((302, 200, 200, 302, 302), (302, 200, 200, 302, 302)),
+    "admin:password_change_done": Row((302, 200, 200, 302, 302), (302, 405, 405, 302, 302)),
+    "admin:autocomplete": Row((302, 403, 403, 302, 302), (302, 405, 405, 302, 302)),
+    "admin:jsi18n": Row((302, 200, 200, 302, 302), (302, 405, 405, 302, 302)),
+    "admin:view_on_site": Row(
+        (302, 302, 302, 302, 302), (302, 302, 302, 302, 302),
+        lambda o: {"content_type_id": ContentType.objects.get_for_model(Project).pk,
+                   "object_id": o.usage.project.pk}),
+    "admin:app_list": Row(
+        (302, 200, 200, 302, 302), (302, 200, 200, 302, 302), lambda o: {"app_label": "klik"}),
+    "admin:auth_user_password_change": Row(
+        (302, 200, 403, 302, 302), (302, 200, 403, 302, 302),
+        lambda o: {"id": o.users["leader"].pk}),
+    "admin:*_changelist": Row((302, 200, V, 302, 302), (302, 200, V, 302, 302)),
+    "admin:*_add": Row((302, 200, 403, 302, 302), (302, 200, 403, 302, 302)),
+    "admin:*_change": Row((302, 200, V, 302, 302), (302, 200, 403, 302, 302), admin_object),
+    "admin:*_delete": Row((302, 200, 403, 302, 302), (302, 200, 403, 302, 302), admin_object),
+    "admin:*_history": Row((302, 200, V, 302, 302), (302, 200, V, 302, 302), admin_object),
+    # Unnamed: an object's bare admin path redirects to its change page; anything else is 404.
+    "admin/*/*/<path:object_id>/": Row(
+        (302, 302, 302, 302, 302), (302, 302, 302, 302, 302), admin_object),
+    "admin/(?P<url>.*)$": Row(
+        (302, 404, 404, 302, 302), (302, 404, 404, 302, 302), lambda o: {"url": "nope/"}),
+}
+# Admin pages that differ from their family's row, as (GET, POST): records nobody writes by
+# hand. The task history and the job queue are read-only even for the superuser; django-axes'
+# login records can be read and deleted, and a save of one changes nothing and redirects.
+EXCEPTIONS = {
+    ("admin:klik_municipalitytaskchange_add", "admin"): (403, 403),
+    ("admin:klik_municipalitytaskchange_change", "admin"): (200, 403),
+    ("admin:klik_municipalitytaskchange_delete", "admin"): (403, 403),
+    ("admin:django_tasks_database_dbtaskresult_add", "admin"): (403, 403),
+    ("admin:django_tasks_database_dbtaskresult_change", "admin"): (200, 403),
+    ("admin:django_tasks_database_dbtaskresult_delete", "admin"): (403, 403),
+    **{(f"admin:axes_{m}_add", "admin"): (403, 403) for m in AXES_MODELS},
+    **{(f"admin:axes_{m}_change", "admin"): (200, 302) for m in AXES_MODELS},
+}
+# fmt: on
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str  # namespaced URL name, or for an unnamed pattern its route
+    route: str
+    key: str  # the ROWS key that covers it
+
+
+def walk(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            ns = ":".join(filter(None, [namespace, pattern.namespace]))
+            yield from walk(pattern.url_patterns, route, ns)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name, route
+
+
+def row_key(name, route):
+    """The ROWS key covering a pattern: its URL name, else a wildcard row matching its name
+    or (for an unnamed pattern) its route; None when the table has no row for it."""
+    if name in ROWS:
+        return name
+    for key in ROWS:
+        if "*" in key and fnmatch.fnmatchcase(name or route, key):
+            return key
+    return route if route in ROWS else None
+
+
+def all_patterns():
+    """Every URL pattern the resolver knows, each with the ROWS key that covers it."""
+    return [
+        Pattern(name or route, route, row_key(name, route))
+        for name, route in walk(get_resolver().url_patterns)
+    ]
+
+
+def url_for(pattern, objects):
+    """The path of `pattern` with its parameters filled from `objects`."""
+    row = ROWS[pattern.key]
+    kwargs = {}
+    if row.params is admin_object:
+        kwargs = admin_object(pattern.route, objects)
+    elif row.params:
+        kwargs = row.params(objects)
+    if pattern.name != pattern.route:
+        return reverse(pattern.name, kwargs=kwargs)
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(kwargs[m.group(1)]), pattern.route)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), path)
+    return "/" + path.replace("^", "").replace("$", "")
+
+
+def expected(pattern, role, method):
+    """The declared status for `role` asking `pattern` by `method`."""
+    if (pattern.name, role) in EXCEPTIONS:
+        return EXCEPTIONS[(pattern.name, role)][method == "POST"]
+    row = ROWS[pattern.key]
+    status = (row.post if method == "POST" else row.get)[ROLES.index(role)]
+    if status == V:
+        return 200 if kombit_may_view(pattern.route) else 403
+    return status
