@@ -1,0 +1,37 @@
+"""axe-core over every page of the access matrix as Næstved's programme leader: no serious or
+critical violation (the status chips' contrast included), and no Content-Security-Policy
+refusal, so nothing on our pages depends on inline script or style."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.access.matrix import ROWS, all_patterns, expected, objects_make, url_for
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_every_page_has_no_serious_accessibility_violation_for_a_leader(
+    page, live_server, naestved, hoersholm
+):
+    objects = objects_make(naestved, hoersholm)
+    refused = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "naestved")
+    page.fill("input[name=password]", "pw")
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url(f"{live_server.url}/")
+    axe = Axe()
+    found, visited = [], 0
+    for pattern in all_patterns():
+        if not ROWS[pattern.key].page or expected(pattern, "leader", "GET") != 200:
+            continue
+        url = url_for(pattern, objects)
+        page.goto(live_server.url + url)
+        visited += 1
+        for violation in axe.run(page).response["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                found.append(f"{url}: {violation['id']} ({len(violation['nodes'])})")
+    assert visited >= 15  # every page of ours the leader may open
+    assert found == []
+    assert refused == []
