@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from klik.models import MunicipalityTaskChange
+from klik.models import MunicipalityTaskChange, PendingImport
+from klik.saved_filters import saved_filter_create
 from portfolio.groups import VIEW_ALL
 from portfolio.models import Material, Project
 from tests.factories import (
@@ -63,6 +66,8 @@ class Objects:
     event: object
     role: object
     users: dict = field(default_factory=dict)
+    saved_filter: object = None
+    pending_import: object = None
 
 
 def objects_make(naestved, hoersholm):
@@ -97,9 +102,33 @@ def objects_make(naestved, hoersholm):
         backend_name="default",
         run_after=timezone.now(),
     )
+    saved = saved_filter_create(owner=users["leader"], name="Røde opgaver", query="status=red")
     return Objects(
-        naestved, hoersholm, mt, person, assignment, usage, event, project_role.role, users
+        naestved,
+        hoersholm,
+        mt,
+        person,
+        assignment,
+        usage,
+        event,
+        project_role.role,
+        users,
+        saved_filter=saved,
+        pending_import=pending_import_make(users["leader"]),
     )
+
+
+def pending_import_make(user):
+    """`user`'s unconfirmed upload, made as the page makes it: their own export sent back."""
+    client = Client()
+    client.force_login(user)
+    data = b"".join(client.get(reverse("klik:export")).streaming_content)
+    upload = SimpleUploadedFile("klik.xlsx", data, content_type=XLSX)
+    client.post(reverse("klik:import"), {"file": upload})
+    return PendingImport.objects.get(owner=user)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def admin_object(route, objects):
@@ -139,10 +168,34 @@ ROWS = {
         (302, 200, 200, 200, 200), (302, 200, 200, 200, 200), lambda o: {"pk": o.event.pk}),
     "klik:list": Row((302, 200, 200, 200, 200), (302, 405, 405, 405, 405), page=True),
     "klik:export": Row((302, 200, 200, 200, 200), (302, 405, 405, 405, 405)),
-    # Næstved's task: KOMBIT staff read it, only Næstved saves it, Hørsholm never finds it.
+    # Næstved's task: KOMBIT staff read it, Næstved and the admin save it (services.may_change,
+    # so an empty POST is the form again with its errors), Hørsholm never finds it.
     "klik:detail": Row(
-        (302, 200, 200, 200, 404), (302, 403, 403, 200, 404),
+        (302, 200, 200, 200, 404), (302, 200, 403, 200, 404),
         lambda o: {"pk": o.mt.pk}, page=True),
+    # POST only. An empty form is refused with a message back on the page it came from (302);
+    # Hørsholm never finds Næstved's task. Who may mark is the service's rule, tested in
+    # tests/klik/test_escalation.py.
+    "klik:escalate": Row(
+        (302, 405, 405, 405, 405), (302, 302, 302, 302, 404), lambda o: {"pk": o.mt.pk}),
+    # POST only. Users without a municipality have no tasks to assign (403); a municipality's
+    # users get the refused empty selection back on the list (302).
+    "klik:bulk": Row((302, 405, 405, 405, 405), (302, 403, 403, 302, 302)),
+    # POST only: "Gem filter" for anyone signed in; an empty name goes back to the list (302).
+    "klik:saved_filter_create": Row((302, 405, 405, 405, 405), (302, 302, 302, 302, 302)),
+    # Næstved's leader's own saved filter: only its owner finds it, even the admin does not.
+    # An empty POST is the form again with its errors (200).
+    "klik:saved_filter": Row(
+        (302, 404, 404, 200, 404), (302, 404, 404, 200, 404),
+        lambda o: {"pk": o.saved_filter.pk}, page=True),
+    # The upload: a municipality's users import their own tasks, KOMBIT staff and the admin the
+    # catalogue; an empty POST is the form again with its error (200).
+    "klik:import": Row((302, 200, 200, 200, 200), (302, 200, 200, 200, 200), page=True),
+    # Næstved's leader's pending upload: its owner's only. An empty POST confirms it (nothing
+    # was refused) and returns to the report (302).
+    "klik:import_detail": Row(
+        (302, 404, 404, 200, 404), (302, 404, 404, 302, 404),
+        lambda o: {"pk": o.pending_import.pk}, page=True),
     "rollegalleri:list": Row((302, 200, 200, 200, 200), (302, 405, 405, 405, 405), page=True),
     "rollegalleri:detail": Row(
         (302, 200, 200, 200, 200), (302, 405, 405, 405, 405),
