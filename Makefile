@@ -15,7 +15,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install python chromium run serve test test-fast lint bench loadtest loadtest-short messages clean
+.PHONY: install python chromium run serve test test-fast lint bench messages clean
 
 python:
 	@test -n "$(PY)" && $(PY) -c '$(IS_311)' 2>/dev/null || { \
@@ -90,13 +90,6 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
-
-# Load and fault run against gunicorn + PostgreSQL (bench/loadtest.py); the short one is CI's.
-loadtest: install
-	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
-
-loadtest-short: install
-	$(BIN)/python bench/loadtest.py --short $(LOADTEST_ARGS)
 
 messages: install
 	$(MANAGE) makemessages -l da --ignore=.venv --ignore=node_modules --ignore=static
