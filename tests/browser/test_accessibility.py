@@ -11,8 +11,12 @@ from tests.access.matrix import ROWS, all_patterns, expected, objects_make, url_
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_every_page_has_no_serious_accessibility_violation_for_a_leader(
-    page, live_server, naestved, hoersholm
+    live_server, page, naestved, hoersholm
 ):
+    # live_server before page: run first, this test sets up the session's server and browser,
+    # and this order tears the browser down first. The other way round the server stops
+    # before Chromium closes its keep-alive sockets, and the server's request threads fail
+    # on the in-memory SQLite connection it no longer shares.
     objects = objects_make(naestved, hoersholm)
     refused = []
     page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
