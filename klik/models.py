@@ -507,9 +507,11 @@ class PendingImport(models.Model):
         blank=True,
         related_name="+",
     )
-    file_name = models.CharField(_("file name"), max_length=255)
+    file_name = models.CharField(_("file name"), max_length=255, validators=[validate_xml_text])
     data = models.BinaryField(_("file"), blank=True)
-    digest = models.CharField(_("report fingerprint"), max_length=64)
+    digest = models.CharField(
+        _("report fingerprint"), max_length=64, validators=[validate_xml_text]
+    )
     report = models.JSONField(_("report"), default=dict)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING

@@ -5,6 +5,8 @@ import io
 
 from django.db import transaction
 
+from portfolio.spreadsheets import xml_safe
+
 from ..models import PendingImport
 from . import CHANGED_SINCE_DRY_RUN, klik_import
 from .report import ImportReport
@@ -25,7 +27,8 @@ def import_upload(file, *, user, municipality, file_name, progress=None):
         pending = PendingImport.objects.create(
             owner=user,
             municipality=municipality,
-            file_name=file_name[:255],
+            # The browser names the file: no NUL or control character reaches the database.
+            file_name=xml_safe(file_name)[:255] or "klik.xlsx",
             data=file.read(),
             digest=report.digest(),
             report=report.to_json(),

@@ -253,3 +253,9 @@ def test_the_upload_and_the_confirmation_need_a_csrf_token(leader, tasks):
 def test_the_login_is_required(client):
     response = client.get(IMPORT)
     assert response.status_code == 302 and reverse("login") in response.url
+
+
+def test_a_file_name_with_control_characters_is_kept_without_them(leader_client, tasks):
+    response = upload(leader_client, export(leader_client), name="eks\x00port\x07.xlsx")
+    assert response.status_code == 302
+    assert PendingImport.objects.get().file_name == "eksport.xlsx"
