@@ -210,7 +210,7 @@ class Server:
         else:
             command += ["kombitpl.wsgi:application", "--timeout", "120"]
         command += ["--bind", f"127.0.0.1:{self.port}", "--workers", self.env["WEB_CONCURRENCY"]]
-        self.log = open(BASE / "var" / "loadtest-gunicorn.log", "w")  # noqa: SIM115
+        self.log = open(BASE / "var" / f"loadtest-gunicorn-{self.port}.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
             command, cwd=BASE, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
         )
@@ -418,6 +418,35 @@ async def fault(cluster, server, stats, started, at, outage):
             await asyncio.sleep(0.2)
 
 
+async def scale_out(first, second, pools):
+    """The claim that app servers keep no state of their own: a leader logs in on one
+    gunicorn, and the other knows the session, accepts the first one's CSRF token and saves."""
+    pool = next(iter(pools.values()))
+    leader = Leader(first, pool["users"][0], pool, Stats(), time.monotonic())
+    await leader.log_in()
+    pk = pool["tasks"][-1]  # not one the load edits, so its history stays the load's alone
+    form = await leader.request("edit-form", "GET", f"/klik/{pk}/")
+    data = form_fields(form.text)
+    data["state"] = next(s for s in STATES if s != data.get("state"))
+    other = Leader(second, leader.username, pool, Stats(), time.monotonic())
+    other.cookies = dict(leader.cookies)
+    page = await other.request("dashboard", "GET", "/")
+    saved = await other.request("edit", "POST", f"/klik/{pk}/", data)
+    await leader.client.aclose()
+    await other.client.aclose()
+    ok = page.status_code == 200 and leader.username in page.text and saved.status_code == 302
+    accepted = (pk, int(data["version"]) + 1, leader.username) if saved.status_code == 302 else None
+    return (
+        ok,
+        accepted,
+        (
+            f"Scale-out: logged in on port {first.port}, then on port {second.port}: "
+            f"front page {page.status_code}, save {saved.status_code} "
+            f"({'the session and CSRF token carried over' if ok else 'FAILED'})"
+        ),
+    )
+
+
 async def load(server, pools, args, stats, cluster):
     started = time.monotonic()
     until = started + args.seconds
@@ -557,10 +586,20 @@ def main():
             f"{args.users} leaders for {args.seconds} s{' with a restart' if args.fault else ''} …",
             flush=True,
         )
+        second = Server(prod, 1)
+        second.start()
+        shared, scale_edit, scale_line = asyncio.run(scale_out(server, second, pools))
+        second.stop()
+        print(scale_line, flush=True)
         stats = Stats()
         crashed = asyncio.run(load(server, pools, args, stats, cluster))
+        if scale_edit:
+            stats.accepted.append(scale_edit)
         history = shell_json(env, VERIFY)
         lines, failures = report(stats, args, history, crashed, loaded)
+        lines.append(scale_line)
+        if not shared:
+            failures.append("a session made on one app server did not work on the other")
     finally:
         if server:
             server.stop()
