@@ -15,7 +15,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install python chromium run test test-fast lint bench messages clean
+.PHONY: install python chromium run test test-fast lint bench bench-import messages clean
 
 python:
 	@test -n "$(PY)" && $(PY) -c '$(IS_311)' 2>/dev/null || { \
@@ -77,6 +77,10 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The KLIK import at the issue's scale (a fresh PostgreSQL database unless BENCH_DATABASE_URL).
+bench-import: install
+	$(BIN)/python bench/import_klik.py $(BENCH_ARGS)
 
 messages: install
 	$(MANAGE) makemessages -l da --ignore=.venv --ignore=node_modules --ignore=static
