@@ -15,7 +15,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install python chromium run test test-fast lint bench loadtest loadtest-short messages clean
+.PHONY: install python chromium run test test-fast lint bench bench-import loadtest loadtest-short messages clean
 
 python:
 	@test -n "$(PY)" && $(PY) -c '$(IS_311)' 2>/dev/null || { \
@@ -77,6 +77,10 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The KLIK import at the issue's scale (a fresh PostgreSQL database unless BENCH_DATABASE_URL).
+bench-import: install
+	$(BIN)/python bench/import_klik.py $(BENCH_ARGS)
 
 # Simulated programme leaders against gunicorn and a private PostgreSQL cluster, with a restart
 # of the database in the middle (bench/loadtest.py); the figures go to bench/RESULTS.md.
