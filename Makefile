@@ -15,7 +15,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install python chromium run serve test test-fast lint bench messages clean
+.PHONY: install python chromium run serve test test-fast lint bench bench-import loadtest loadtest-short messages clean
 
 python:
 	@test -n "$(PY)" && $(PY) -c '$(IS_311)' 2>/dev/null || { \
@@ -90,6 +90,19 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The KLIK import at the issue's scale (a fresh PostgreSQL database unless BENCH_DATABASE_URL).
+bench-import: install
+	$(BIN)/python bench/import_klik.py $(BENCH_ARGS)
+
+# Simulated programme leaders against gunicorn and a private PostgreSQL cluster, with a restart
+# of the database in the middle (bench/loadtest.py); the figures go to bench/RESULTS.md.
+loadtest: install
+	$(BIN)/python bench/loadtest.py --users 50 --seconds 60 --fault --record $(LOADTEST_ARGS)
+
+# The CI version: under 5 minutes on a small catalogue.
+loadtest-short: install
+	$(BIN)/python bench/loadtest.py --users 20 --seconds 30 --projects 3 --tasks-per-project 20 --fault $(LOADTEST_ARGS)
 
 messages: install
 	$(MANAGE) makemessages -l da --ignore=.venv --ignore=node_modules --ignore=static

@@ -203,3 +203,52 @@ def test_the_command_applies_a_good_file(leader_client, leader, tasks, anna, tmp
     tasks[0].refresh_from_db()
     assert tasks[0].responsible == anna
     assert "Opdateret 1" in capsys.readouterr().out
+
+
+def test_a_task_saved_between_the_plan_and_the_write_undoes_the_whole_import(
+    leader_client, leader, tasks, anna, monkeypatch
+):
+    """The rows are written in bulk, but each still checks the version the plan read."""
+    from klik.imports import round_trip
+
+    data = edit(
+        export(leader_client),
+        {tasks[0].pk: {"Ansvarlig": "Anna Andersen"}, tasks[1].pk: {"Tilstand": "Løst"}},
+    )
+    before = snapshot()
+    plan = round_trip.RoundTrip.plan
+
+    def plan_then_someone_saves(self, progress=None):
+        planned = plan(self, progress)
+        municipality_task_update(
+            municipality_task=tasks[1], user=leader, data={"state": State.BLOCKED}, version=0
+        )
+        return planned
+
+    monkeypatch.setattr(round_trip.RoundTrip, "plan", plan_then_someone_saves)
+    report = run(data, user=leader, municipality=leader.municipality)
+    assert not report.applied
+    assert report.error == ("En anden gemte en opgave, mens indlæsningen kørte; indlæs filen igen.")
+    assert snapshot() == before  # the other row, and the save in between, rolled back too
+
+
+def test_the_bulk_write_records_the_same_history_as_an_edit(leader_client, leader, tasks, anna):
+    data = edit(
+        export(leader_client),
+        {mt.pk: {"Ansvarlig": "Anna Andersen", "Tilstand": "Løst"} for mt in tasks},
+    )
+    report = run(data, user=leader, municipality=leader.municipality)
+    assert report.totals["updated"] == 3
+    for mt in tasks:
+        mt.refresh_from_db()
+        assert (mt.responsible, mt.state, mt.version, mt.updated_by) == (
+            anna,
+            State.DONE,
+            1,
+            leader,
+        )
+        changes = mt.changes.order_by("field")
+        assert [(c.field, c.new_value, c.version, c.changed_by) for c in changes] == [
+            ("responsible", "Anna Andersen", 1, leader),
+            ("state", "Løst", 1, leader),
+        ]

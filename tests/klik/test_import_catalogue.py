@@ -157,3 +157,14 @@ def test_the_example_sheet_in_fixtures_imports_cleanly(db, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Oprettet 5" in out and "Afvist 0" in out
     assert MunicipalityTask.objects.filter(task__klik_reference="KLIK-2027-001").count() == 98
+
+
+def test_the_command_prints_progress_on_a_large_file(catalogue, tmp_path, capsys):
+    rows = [[f"K-{n}", "31-05-2027", f"Opgave {n}", "", "bbr", ""] for n in range(5000)]
+    path = tmp_path / "stor.xlsx"
+    path.write_bytes(klik_sheet(*rows))
+    call_command("import_klik", str(path), "--dry-run")
+    captured = capsys.readouterr()
+    assert "5000 rækker læst" in captured.err
+    assert "Oprettet 5000" in captured.out and "prøvekørsel: intet skrevet" in captured.out
+    assert Task.objects.count() == 0
