@@ -253,10 +253,12 @@ class Stats:
     healthz_during_outage: list = field(default_factory=list)
 
     def record(self, kind, response, seconds, at):
+        """One answered request that began `at` seconds into the run and took `seconds`."""
         self.timings[kind].append(seconds)
         self.statuses[kind][response.status_code] += 1
         if response.status_code >= 500:
-            self.errors.append((at, kind, response.status_code, OUTAGE_TEXT in response.text))
+            clean = OUTAGE_TEXT in response.text
+            self.errors.append((at, at + seconds, kind, response.status_code, clean))
 
 
 class Leader:
@@ -280,7 +282,8 @@ class Leader:
         try:
             response = await self.client.request(method, path, data=data, headers=headers)
         except httpx.HTTPError as error:
-            self.stats.errors.append((begun - self.started, kind, type(error).__name__, False))
+            at, now = begun - self.started, time.monotonic() - self.started
+            self.stats.errors.append((at, now, kind, type(error).__name__, False))
             await asyncio.sleep(1)
             return None
         await response.aread()
@@ -472,13 +475,13 @@ def report(stats, args, history, crashed, loaded):
     lost = [a for a in stats.accepted if written.get((a[0], a[1])) != a[2]]
     accepted_keys = {(a[0], a[1]) for a in stats.accepted}
     unreported_saves = [k for k in written if k not in accepted_keys]
-    grace = (
-        (stats.outage[0] - 1, (stats.recovered_at or stats.outage[1]) + 2) if stats.outage else None
-    )
-    in_outage = [e for e in stats.errors if grace and grace[0] <= e[0] <= grace[1]]
+    # A request met the outage when it was under way at any moment between the stop and the
+    # recovery (it may have waited in gunicorn's queue before the stop).
+    window = (stats.outage[0], stats.recovered_at or stats.outage[1]) if stats.outage else None
+    in_outage = [e for e in stats.errors if window and e[0] <= window[1] and e[1] >= window[0]]
     outside = [e for e in stats.errors if e not in in_outage]
-    http_500 = [e for e in stats.errors if e[2] == 500]
-    not_clean = [e for e in in_outage if e[2] != 503 or not e[3]]
+    http_500 = [e for e in stats.errors if e[3] == 500]
+    not_clean = [e for e in in_outage if e[3] != 503 or not e[4]]
     lines = [
         f"Leaders {args.users}, {args.seconds} s, workers {args.workers}, "
         f"data: {args.projects} projects × {args.tasks_per_project} tasks × 98 municipalities "
@@ -519,6 +522,14 @@ def report(stats, args, history, crashed, loaded):
                 f"recovered {recovery:.1f} s after the database was back"
                 if recovery is not None
                 else "did NOT recover within 60 s"
+            )
+        )
+    if outside:
+        lines.append(
+            "Outside the outage: "
+            + ", ".join(
+                f"{kind} {status} at {begin:.1f}–{end:.1f} s"
+                for begin, end, kind, status, _ in outside[:5]
             )
         )
     failures = []
