@@ -90,9 +90,10 @@ class EscalationForm(DkfdsMixin, forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def back_url(self, request, default):
-        """Where the form was sent from, if it is a page of this site."""
+        """Where the form was sent from, if it is a page of this site: a path (redirect() would
+        take anything else, "0" say, for a view name to reverse, and fail)."""
         target = self.data.get("next", "")
-        if target and url_has_allowed_host_and_scheme(
+        if target.startswith("/") and url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
             return target

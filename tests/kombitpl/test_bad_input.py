@@ -1,0 +1,264 @@
+"""Bad input at scale: hypothesis over every list page's query string and every form.
+
+Never a 500; a refused input changes nothing; the KLIK list's colour counts always sum to the
+rows it lists. (The exports have their own such test in tests/klik/test_export_text.py.)
+"""
+
+import re
+
+import pytest
+from django.test import Client
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from klik.filters import KlikFilterSet
+from klik.models import (
+    Colour,
+    Escalation,
+    MunicipalityTask,
+    MunicipalityTaskChange,
+    PendingImport,
+    SavedFilter,
+)
+from overblik.filters import OverviewFilter
+from rollegalleri.filters import PersonFilter, StaffingFilter
+from rollegalleri.models import Person, RoleAssignment
+from tests.factories import PersonFactory, ProjectFactory, RoleFactory
+from tests.klik.conftest import publish
+from tests.unicode import EXAMPLES, any_text, query_strings, query_value
+
+pytestmark = pytest.mark.django_db
+
+PAGING = ["sort", "page", "per_page"]
+LIST_PAGES = {
+    "/": ["municipality", "project", "status"],
+    "/klik/": [*KlikFilterSet.base_filters, *PAGING],
+    "/overblik/": [*OverviewFilter.base_filters, *PAGING],
+    "/roller/bemanding/": [*StaffingFilter.base_filters, "municipality", *PAGING],
+    "/roller/personer/": [*PersonFilter.base_filters, "municipality", *PAGING],
+    "/snitflader/": ["q", *PAGING],
+    "/arrangementer/": ["project", "support_system", *PAGING],
+}
+# Parameters naming a municipality or its objects: a programme leader naming another
+# municipality's is answered 404, as its page would be (issue 8).
+SCOPED = ("municipality=", "responsible=", "executor=")
+
+# What a form field may be sent as: any text, a number of any size, or nothing.
+form_value = any_text | st.integers(min_value=-(2**70), max_value=2**70).map(str) | st.just("")
+
+
+def values(names):
+    """Form data: a value (or none) for each of `names`."""
+    return st.fixed_dictionaries({}, optional={name: form_value for name in names})
+
+
+def snapshot():
+    """Everything a form here could write."""
+    return (
+        list(
+            MunicipalityTask.objects.order_by("pk").values_list(
+                "pk", "state", "responsible_id", "executor_id", "needs_help", "note", "version"
+            )
+        ),
+        MunicipalityTaskChange.objects.count(),
+        Escalation.objects.count(),
+        SavedFilter.objects.count(),
+        PendingImport.objects.count(),
+        list(Person.objects.order_by("pk").values_list("pk", "name", "email", "retired_on")),
+        RoleAssignment.objects.count(),
+    )
+
+
+@pytest.fixture
+def clients(leader, kombit):
+    made = {}
+    for name, user in (("leader", leader), ("kombit", kombit)):
+        made[name] = Client()
+        made[name].force_login(user)
+    return made
+
+
+@pytest.fixture
+def data(naestved, hoersholm):
+    """Tasks of each colour in Næstved, one in Hørsholm, persons and a role to assign."""
+    project = ProjectFactory(short_name="BBR", slug="bbr")
+    tasks = [publish(colour, naestved, project=project) for colour in Colour]
+    publish(Colour.RED, hoersholm)
+    RoleFactory(name="Tekniker", slug="tekniker")
+    return {"task": tasks[0], "person": PersonFactory(municipality=naestved, name="Bo Berg")}
+
+
+@pytest.mark.parametrize("path", list(LIST_PAGES))
+def test_no_query_string_gives_a_server_error_on_any_list_page(clients, data, path):
+    @EXAMPLES
+    @given(user=st.sampled_from(list(clients)), query=query_strings(LIST_PAGES[path]))
+    @example(user="leader", query="per_page=99999999999999999999&page=-1")
+    @example(user="kombit", query="sort=%00&municipality=%FF%FE")
+    def check(user, query):
+        response = clients[user].get(f"{path}?{query}")
+        if response.status_code == 404 and user == "leader":
+            assert any(name in query for name in SCOPED), query
+        else:
+            assert response.status_code == 200, (user, query, response.status_code)
+
+    check()
+
+
+def test_the_colour_counts_always_sum_to_the_rows_listed(clients, data):
+    @EXAMPLES
+    @given(user=st.sampled_from(list(clients)), query=query_strings(LIST_PAGES["/klik/"]))
+    @example(user="leader", query="status=red&status=grey&state=open")
+    @example(user="kombit", query="q=opgave&status=green")
+    def check(user, query):
+        response = clients[user].get(f"/klik/?{query}")
+        if response.status_code != 200:
+            return
+        filterset = response.context["filter"]
+        counts = {facet["colour"]: facet["count"] for facet in response.context["facets"]}
+        if filterset.is_bound and not filterset.is_valid():
+            assert response.context["table"].paginator.count == 0
+            return
+        chosen = set(filterset.form.cleaned_data.get("status") or Colour.values)
+        listed = filterset.qs.count()
+        assert sum(n for colour, n in counts.items() if colour in chosen) == listed, query
+        assert response.context["table"].paginator.count == listed
+
+    check()
+
+
+TASK_FIELDS = ["version", "state", "responsible", "executor", "needs_help", "note"]
+
+
+def test_the_task_form_never_errs_and_a_refused_save_changes_nothing(leader_client, data):
+    url = f"/klik/{data['task'].pk}/"
+
+    @EXAMPLES
+    @given(sent=values([*TASK_FIELDS, *(f"initial-{name}" for name in TASK_FIELDS)]))
+    @example(sent={"version": "99999999999999999999", "state": "done"})
+    @example(sent={"version": "0", "responsible": "-1", "note": "\x00"})
+    def check(sent):
+        before = snapshot()
+        response = leader_client.post(url, sent)
+        assert response.status_code in (200, 302), (sent, response.status_code)
+        if response.status_code == 200:  # the form again, with its errors: nothing saved
+            assert snapshot() == before, sent
+
+    check()
+
+
+BULK_FIELDS = [f"bulk-{n}" for n in ("tasks", "all_on_page", "page_tasks", "responsible")] + [
+    f"bulk-{n}" for n in ("executor", "state", "needs_help", "back")
+]
+
+
+def test_the_bulk_form_never_errs_and_changes_nothing_before_its_confirmation(leader_client, data):
+    @EXAMPLES
+    @given(sent=values(BULK_FIELDS), tasks=st.lists(query_value | st.just("1:0"), max_size=3))
+    @example(sent={"bulk-state": "done"}, tasks=[f"{data['task'].pk}:{data['task'].version}"])
+    def check(sent, tasks):
+        before = snapshot()
+        response = leader_client.post("/klik/massevis/", {**sent, "bulk-tasks": tasks})
+        assert response.status_code in (200, 302), (sent, tasks, response.status_code)
+        assert snapshot() == before, (sent, tasks)  # no "confirm": at most the review page
+
+    check()
+
+
+def test_the_bulk_confirmation_never_errs(leader_client, data):
+    @EXAMPLES
+    @given(sent=values(BULK_FIELDS), tasks=st.lists(form_value, max_size=3))
+    def check(sent, tasks):
+        response = leader_client.post(
+            "/klik/massevis/", {**sent, "bulk-tasks": tasks, "confirm": "yes"}
+        )
+        assert response.status_code in (200, 302), (sent, tasks, response.status_code)
+
+    check()
+
+
+def test_the_escalation_form_never_errs_and_a_wrong_version_changes_nothing(leader_client, data):
+    mt = data["task"]
+
+    @EXAMPLES
+    @given(sent=values(["action", "version", "note", "next"]))
+    @example(sent={"action": "mark", "version": "-1", "next": "https://evil.example/"})
+    @example(sent={"next": "0"})  # once a 500: redirect() took "0" for a view name
+    def check(sent):
+        before = snapshot()
+        current = MunicipalityTask.objects.get(pk=mt.pk).version
+        response = leader_client.post(f"/klik/{mt.pk}/eskalering/", sent)
+        assert response.status_code == 302, (sent, response.status_code)
+        assert not response["Location"].startswith(("http", "//")), response["Location"]
+        if not is_number(sent.get("version"), current):
+            assert snapshot() == before, sent
+
+    check()
+
+
+def is_number(text, number):
+    """Whether a form's IntegerField would read `text` as `number`."""
+    try:
+        return int(str(text).strip()) == number
+    except ValueError:
+        return False
+
+
+def test_saving_a_filter_never_errs(leader_client, data):
+    @EXAMPLES
+    @given(sent=values(["name", "query", "shared"]))
+    def check(sent):
+        response = leader_client.post("/klik/filtre/", sent)
+        assert response.status_code == 302, (sent, response.status_code)
+
+    check()
+
+
+PERSON_FIELDS = ["name", "email", "job_title", "department", "user"]
+
+
+def test_the_person_forms_never_err_and_a_refused_one_changes_nothing(leader_client, data):
+    person = data["person"]
+
+    @EXAMPLES
+    @given(sent=values(PERSON_FIELDS), where=st.sampled_from(["ny/", f"{person.pk}/rediger/"]))
+    def check(sent, where):
+        before = snapshot()
+        response = leader_client.post(f"/roller/personer/{where}", sent)
+        assert response.status_code in (200, 302), (sent, response.status_code)
+        if response.status_code == 200:
+            assert snapshot() == before, sent
+
+    check()
+
+
+def test_the_role_assignment_form_never_errs_and_a_refused_one_changes_nothing(leader_client, data):
+    person = data["person"]
+
+    @EXAMPLES
+    @given(sent=values(["role", "project", "started_on", "ended_on", "note"]))
+    def check(sent):
+        before = snapshot()
+        response = leader_client.post(f"/roller/personer/{person.pk}/tildel/", sent)
+        assert response.status_code in (200, 302), (sent, response.status_code)
+        if response.status_code == 200:
+            assert snapshot() == before, sent
+
+    check()
+
+
+def test_no_upload_gives_a_server_error_or_keeps_a_file(leader_client, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    @EXAMPLES
+    @given(content=st.binary(max_size=4096), name=any_text.filter(lambda s: 0 < len(s) < 100))
+    @example(content=b"PK\x03\x04" + b"\x00" * 100, name="a.xlsx")
+    def check(content, name):
+        before = snapshot()
+        # Any name a browser could send as a file's base name.
+        base = re.sub(r"[/\\\x00]", "", name)
+        upload = SimpleUploadedFile(base if base.strip(". ") else "x", content)
+        response = leader_client.post("/klik/import/", {"file": upload})
+        assert response.status_code == 200, (content[:20], response.status_code)
+        assert snapshot() == before
+
+    check()
