@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.test import Client
 from django.utils import translation
 
 from tests.factories import (
@@ -70,6 +71,16 @@ def leader_client(client, leader):
 def kombit_client(client, kombit):
     client.force_login(kombit)
     return client
+
+
+@pytest.fixture
+def clients(leader, kombit):
+    """{"leader": a programme leader of Næstved, "kombit": KOMBIT staff}, logged in."""
+    made = {}
+    for name, user in (("leader", leader), ("kombit", kombit)):
+        made[name] = Client()
+        made[name].force_login(user)
+    return made
 
 
 @pytest.fixture

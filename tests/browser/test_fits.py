@@ -9,6 +9,7 @@ from django.core.management import call_command
 from klik.models import MunicipalityTask
 from portfolio.models import Interface, Project, SupportSystem
 from rollegalleri.models import Person, Role
+from tests.browser.pages import sideways
 
 WIDTHS = (390, 1366)
 LOGINS = ("naestved", "kombit")  # load_demo's programme leader of Næstved and KOMBIT staff
@@ -57,13 +58,6 @@ def log_in(page, base, username):
     page.fill("input[name=password]", username)
     page.get_by_role("button", name="Log ind").click()
     page.wait_for_url(f"{base}/")
-
-
-def sideways(page):
-    """How many pixels the page scrolls sideways (0 when it fits)."""
-    return page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
 
 
 @pytest.mark.browser

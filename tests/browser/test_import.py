@@ -8,16 +8,11 @@ import pytest
 from playwright.sync_api import expect
 
 from klik.models import Colour, MunicipalityTask
+from tests.browser.pages import open_page, sideways
 from tests.factories import PersonFactory, ProgrammeLeaderFactory
 from tests.klik.conftest import publish
 
 WIDTHS = (390, 1366)
-
-
-def sideways(page):
-    return page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
 
 
 @pytest.mark.browser
@@ -31,13 +26,7 @@ def test_a_leader_exports_edits_uploads_confirms_and_sees_the_new_responsible(
     task = publish(Colour.YELLOW, naestved, title="Opgave til importen")
     publish(Colour.YELLOW, naestved, title="Opgave, der ikke ændres")
 
-    context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/?next=/klik/")
-    page.fill("input[name=username]", leader.username)
-    page.fill("input[name=password]", "pw")
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url(f"{live_server.url}/klik/")
+    page = open_page(browser, live_server, leader, width, "/klik/")
 
     with page.expect_download() as download:
         page.locator("#export-link").click()
@@ -69,4 +58,4 @@ def test_a_leader_exports_edits_uploads_confirms_and_sees_the_new_responsible(
     page.goto(f"{live_server.url}/klik/{task.pk}/")
     expect(page.get_by_label("Ansvarlig")).to_have_value(str(anna.pk))
     expect(page.locator("#id_responsible option:checked")).to_have_text("Anna Andersen")
-    context.close()
+    page.context.close()

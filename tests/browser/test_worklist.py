@@ -5,6 +5,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from klik.models import Colour, MunicipalityTask, State
+from tests.browser.pages import open_page
 from tests.factories import PersonFactory, ProgrammeLeaderFactory
 from tests.klik.conftest import publish
 from tests.klik.test_detail import form_data
@@ -18,17 +19,6 @@ def leader(naestved):
     PersonFactory(municipality=naestved, name="Anna Ansvarlig")
     PersonFactory(municipality=naestved, name="Bo Udfører")
     return ProgrammeLeaderFactory(username="naestved-browser", municipality=naestved)
-
-
-def open_page(browser, live_server, user, width, path):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/?next={path}")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", "pw")
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url(f"{live_server.url}{path}")
-    return page
 
 
 @pytest.mark.browser

@@ -9,7 +9,6 @@ import zipfile
 
 import openpyxl
 import pytest
-from django.test import Client
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -57,16 +56,6 @@ def downloads_or_refuses(response, query):
     if response.status_code == 404 and "municipality=" in query:
         return
     opened(response)
-
-
-@pytest.fixture
-def clients(leader, kombit):
-    """{"leader": a programme leader of Næstved, "kombit": KOMBIT staff}, logged in."""
-    made = {}
-    for name, user in (("leader", leader), ("kombit", kombit)):
-        made[name] = Client()
-        made[name].force_login(user)
-    return made
 
 
 @pytest.fixture
