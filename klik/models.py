@@ -473,9 +473,10 @@ class PendingImportQuerySet(models.QuerySet):
         return self.filter(owner=user)
 
     def expired(self):
-        """Uploads left unconfirmed longer than PENDING_IMPORT_HOURS."""
+        """Uploads left unconfirmed longer than PENDING_IMPORT_HOURS (finished imports keep
+        their report)."""
         cutoff = timezone.now() - timedelta(hours=PENDING_IMPORT_HOURS)
-        return self.filter(created_at__lt=cutoff)
+        return self.filter(status=PendingImport.Status.PENDING, created_at__lt=cutoff)
 
 
 # An unconfirmed upload is deleted after this long (and on the owner's next upload).

@@ -38,7 +38,16 @@ def import_upload(file, *, user, municipality, file_name, progress=None):
 
 def import_confirm(pending, *, user, skip_refused=False, progress=None):
     """Apply the pending file if its dry run still holds; the file is dropped either way, the
-    report of what happened kept. Returns that report."""
+    report of what happened kept. Returns that report, or None when the import was no longer
+    pending (a double click, a second tab): the row is locked, so it is applied only once."""
+    with transaction.atomic():
+        locked = PendingImport.objects.select_for_update().filter(pk=pending.pk).first()
+        if locked is None or locked.status != PendingImport.Status.PENDING:
+            return None
+        return _confirm(locked, user=user, skip_refused=skip_refused, progress=progress)
+
+
+def _confirm(pending, *, user, skip_refused, progress):
     report = klik_import(
         io.BytesIO(bytes(pending.data)),
         user=user,
@@ -66,8 +75,11 @@ def import_confirm(pending, *, user, skip_refused=False, progress=None):
 
 
 def import_cancel(pending):
-    """Forget the upload and its file."""
-    pending.delete()
+    """Forget the upload and its file, if it is still waiting; False when it was already
+    applied or refused (its report stays)."""
+    return bool(
+        PendingImport.objects.filter(pk=pending.pk, status=PendingImport.Status.PENDING).delete()[0]
+    )
 
 
 def shown_report(pending) -> ImportReport:

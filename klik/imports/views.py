@@ -22,15 +22,16 @@ COLUMNS = {
         (_("Executor"), _("the person's e-mail or exact name")),
     ],
     CATALOGUE: [
-        ("Opgave / Titel / Opgavetitel", _("required")),
-        ("Slutdato / Deadline", ""),
-        ("Startdato", ""),
+        ("Opgave / Titel / Opgavetitel / Opgavenavn", _("required")),
+        ("Slutdato / Deadline / Frist", ""),
+        ("Startdato / Start", ""),
+        ("Publiceret / Publiceringsdato", ""),
         ("Projekt", _("short name or slug")),
         ("Støttesystem", _("name or slug")),
-        ("Snitflader", _("SF codes, e.g. SF1511, SF1520")),
+        ("Snitflader / Snitflade", _("SF codes, e.g. SF1511, SF1520")),
         ("KLIK-id / Opgave-ID / KLIK-reference", _("matches existing tasks")),
         ("Beskrivelse", ""),
-        ("Type", _("Basis, Løsningsspecifik or Program")),
+        ("Type / Opgavetype", _("Basis, Løsningsspecifik or Program")),
     ],
 }
 CANCELLED = _("The import was cancelled; nothing was written.")
@@ -92,7 +93,9 @@ class ImportDetailView(View):
     def post(self, request, pk):
         pending = self.pending(request, pk)
         if request.POST.get("action") == "cancel":
-            import_cancel(pending)
+            if not import_cancel(pending):
+                messages.info(request, ALREADY_DONE)
+                return redirect(pending)
             messages.info(request, CANCELLED)
             return redirect("klik:import")
         if pending.status != PendingImport.Status.PENDING:
@@ -104,6 +107,10 @@ class ImportDetailView(View):
         report = import_confirm(
             pending, user=request.user, skip_refused=form.cleaned_data["skip_refused"]
         )
+        if report is None:  # confirmed meanwhile, in another request
+            messages.info(request, ALREADY_DONE)
+            return redirect(pending)
+        pending.refresh_from_db()
         if report.applied:
             totals = report.totals
             messages.success(

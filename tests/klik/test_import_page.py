@@ -259,3 +259,46 @@ def test_a_file_name_with_control_characters_is_kept_without_them(leader_client,
     response = upload(leader_client, export(leader_client), name="eks\x00port\x07.xlsx")
     assert response.status_code == 302
     assert PendingImport.objects.get().file_name == "eksport.xlsx"
+
+
+def test_cancel_after_the_import_was_applied_keeps_its_report_and_says_so(leader_client, tasks):
+    data = edit(export(leader_client), {tasks[0].pk: {"Tilstand": "Kan ikke nås til tiden"}})
+    upload(leader_client, data)
+    pending = PendingImport.objects.get()
+    leader_client.post(pending.get_absolute_url(), {"action": "confirm"})
+    # The dry-run page, still open in another tab, posts its "Annullér".
+    response = leader_client.post(pending.get_absolute_url(), {"action": "cancel"}, follow=True)
+    assert "Denne import er afsluttet" in text(response)
+    assert "annulleret" not in text(response)
+    assert PendingImport.objects.get().status == PendingImport.Status.APPLIED
+
+
+def test_a_confirmation_that_finds_the_import_done_writes_nothing(leader, tasks):
+    from klik.imports.pending import import_confirm
+
+    client = Client()
+    client.force_login(leader)
+    data = edit(export(client), {tasks[0].pk: {"Tilstand": "Kan ikke nås til tiden"}})
+    upload(client, data)
+    pending = PendingImport.objects.get()
+    stale_copy = PendingImport.objects.get()  # what a second request loaded before the first
+    assert import_confirm(pending, user=leader) is not None
+    count = MunicipalityTaskChange.objects.count()
+    assert import_confirm(stale_copy, user=leader) is None
+    assert MunicipalityTaskChange.objects.count() == count
+
+
+def test_expiry_spares_finished_imports(leader_client, tasks):
+    import datetime
+
+    from django.utils import timezone
+
+    upload(leader_client, export(leader_client))
+    pending = PendingImport.objects.get()
+    leader_client.post(pending.get_absolute_url(), {"action": "cancel"})
+    upload(leader_client, edit(export(leader_client), {tasks[0].pk: {"Tilstand": "Løst"}}))
+    done = PendingImport.objects.get()
+    leader_client.post(done.get_absolute_url(), {"action": "confirm"})
+    old = timezone.now() - datetime.timedelta(days=2)
+    PendingImport.objects.update(created_at=old)
+    assert not PendingImport.objects.expired().exists()
