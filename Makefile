@@ -25,7 +25,7 @@ python:
 $(BIN)/.installed: pyproject.toml | python
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q -e ".[dev,bench]"
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -88,8 +88,13 @@ lint: install
 	$(BIN)/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
 
+# PostgreSQL only: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/kombitpl_bench),
+# created when missing; the data is built by load_bench on the first run (about a minute).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kombitpl_bench
+BENCH := DJANGO_SETTINGS_MODULE=kombitpl.settings.bench BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE)
+
 bench: install
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BENCH) bench $(BENCH_ARGS)
 
 # The KLIK import at the issue's scale (a fresh PostgreSQL database unless BENCH_DATABASE_URL).
 bench-import: install

@@ -39,6 +39,10 @@ SERVER_EMAIL = ENV.get("DJANGO_SERVER_EMAIL", "root@localhost")
 EMAIL_HOST = ENV.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(ENV.get("DJANGO_EMAIL_PORT", "25"))
 LOG_LEVEL = ENV.get("DJANGO_LOG_LEVEL", "INFO")
+# `make bench` (settings.bench) runs against its own PostgreSQL database, never the real one.
+BENCH_DATABASE_URL = ENV.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kombitpl_bench"
+)
 
 # --- Applications ---------------------------------------------------------
 

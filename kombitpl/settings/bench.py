@@ -1,0 +1,13 @@
+"""`make bench`: production-like (DEBUG off, cached templates) on its own PostgreSQL database."""
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+from .base import BENCH_DATABASE_URL
+
+SECRET_KEY = "bench-only-not-secret"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+DATABASES = {"default": dj_database_url.parse(BENCH_DATABASE_URL, conn_max_age=600)}
+# Whitenoise looks static files up on request, so no collectstatic is needed.
+WHITENOISE_AUTOREFRESH = True
