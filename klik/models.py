@@ -221,6 +221,19 @@ class MunicipalityTaskQuerySet(models.QuerySet):
             .order_by(*fields)
         )
 
+    def colour_tallies(self, stalled_since):
+        """One aggregate query: a row per municipality id and project id with a count per
+        colour and `stalled`, its red and yellow tasks unchanged since `stalled_since`."""
+        stalled = Q(colour__in=[Colour.RED, Colour.YELLOW], updated_at__lte=stalled_since)
+        return (
+            self.order_by()
+            .values("municipality_id", "task__project_id")
+            .annotate(
+                **{c: Count("pk", filter=Q(colour=c)) for c in Colour.values},
+                stalled=Count("pk", filter=stalled),
+            )
+        )
+
     def for_infrastructure(self):
         """Tasks that concern the shared infrastructure (a support system is set)."""
         return self.filter(task__support_system__isnull=False)
@@ -305,6 +318,8 @@ class MunicipalityTask(models.Model):
         indexes = [
             models.Index(fields=["municipality", "id"], name="mtask_municipality_idx"),
             models.Index(fields=["state"], name="mtask_state_idx"),
+            # The dashboard's escalation list: the oldest first, stopping after ten.
+            models.Index(fields=["updated_at", "id"], name="mtask_updated_idx"),
         ]
 
     def __str__(self):
