@@ -15,7 +15,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install python chromium run serve test test-fast lint bench bench-import loadtest loadtest-short messages clean
+.PHONY: install python chromium run worker serve test test-fast lint bench bench-import loadtest loadtest-short messages clean
 
 python:
 	@test -n "$(PY)" && $(PY) -c '$(IS_311)' 2>/dev/null || { \
@@ -61,7 +61,14 @@ run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_facts
 	$(MANAGE) load_demo
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@# The worker makes large exports in the background; it stops when runserver does.
+	$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# The background worker alone (large exports): django-tasks' database queue.
+worker: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) db_worker
 
 # Production: gunicorn + whitenoise on PostgreSQL. Settings come from the environment (see
 # .env.example and the README's deployment section); nothing here is a default secret.
@@ -74,7 +81,9 @@ serve: install
 	$(PROD) $(MANAGE) check --deploy --fail-level WARNING
 	$(PROD) $(MANAGE) collectstatic --noinput --clear -v 0
 	$(PROD) $(MANAGE) migrate --noinput
-	$(PROD) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py --no-control-socket
+	@# The worker makes large exports in the background; it stops when gunicorn does.
+	$(PROD) $(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PROD) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py --no-control-socket
 
 test: chromium install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -7,17 +7,21 @@ faster native writers cannot give a single cell its own fill or quote prefix.
 """
 
 import tempfile
+from contextlib import contextmanager
 
 import xlsxwriter
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models.functions import Coalesce
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
 from xlsxwriter.worksheet import Worksheet
 
+from portfolio.filtering import filter_errors, filtered
 from portfolio.spreadsheets import FORMULA_STARTS, XML_FORBIDDEN_RE
 
 from .models import COLOUR_SHADES, Colour, MunicipalityTask, State, Task
+from .tables import TaskTable
 
 SHEET_TITLE = "KLIK-opgaver"
 FILTER_SHEET_TITLE = "Filtre"
@@ -80,12 +84,21 @@ def export_rows(queryset):
     )
 
 
+@contextmanager
 def _plan_for_every_row():
     """PostgreSQL plans a server-side cursor for its first tenth of the rows, which picks a
-    slow plan for an export that reads them all; this transaction plans for every row."""
-    if connection.vendor == "postgresql":
+    slow plan for an export that reads them all; inside this block it plans for every row.
+    (Not SET LOCAL: a background export's progress must commit while it runs.)"""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET cursor_tuple_fraction = 1.0")
+    try:
+        yield
+    finally:
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+            cursor.execute("RESET cursor_tuple_fraction")
 
 
 def interface_codes(queryset):
@@ -223,8 +236,7 @@ def task_workbook(*, queryset, filters, exported_at, link_for, progress=None):
     out = tempfile.TemporaryFile()
     workbook = xlsxwriter.Workbook(out, WRITER_OPTIONS)
     formats = _Formats(workbook)
-    with transaction.atomic():
-        _plan_for_every_row()
+    with _plan_for_every_row():
         tasks = workbook.add_worksheet(SHEET_TITLE, _Worksheet)
         count = _write_tasks(tasks, formats, queryset, link_for, progress)
     _write_filters(
@@ -233,3 +245,28 @@ def task_workbook(*, queryset, filters, exported_at, link_for, progress=None):
     workbook.close()
     out.seek(0)
     return out
+
+
+def export_queryset(request, filterset):
+    """The rows the list shows for the request's query string (all pages, the list's order,
+    none while a filter is bad) and the (label, value) filters they were made with."""
+    # The table applies ?sort= exactly as the list does, so both share one order.
+    table = RequestConfig(request, paginate=False).configure(TaskTable(filtered(filterset)))
+    return table.data.data, applied_filters(request, filterset)
+
+
+def applied_filters(request, filterset):
+    """(label, value) for each query parameter the export was made with, then why a bad
+    query has no rows."""
+    labels = {name: str(field.label) for name, field in filterset.form.fields.items()}
+    labels["sort"] = _("Sort")
+    filters = []
+    for name in request.GET:
+        values = [v for v in request.GET.getlist(name) if v]
+        if name in labels and values:
+            filters.append((labels[name], ", ".join(values)))
+    return filters + filter_errors(filterset)
+
+
+def export_filename(day):
+    return f"klik-opgaver-{day.isoformat()}.xlsx"

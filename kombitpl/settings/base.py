@@ -185,8 +185,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Uploaded files (imports waiting for confirmation) live here, never in the browser.
+# Uploaded and generated files (large exports made in the background), kept out of the code.
 MEDIA_ROOT = Path(ENV.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -208,6 +209,9 @@ DJANGO_TABLES2_TEMPLATE = "includes/table.html"
 KLIK_WARNING_DAYS = int(ENV.get("KLIK_WARNING_DAYS", "14"))
 # Days without a change after which a red or yellow task is listed for escalation.
 KLIK_ESCALATION_DAYS = int(ENV.get("KLIK_ESCALATION_DAYS", "14"))
+# An Excel export of more rows than this is made in the background by the worker, so no
+# request waits for it; its file is kept for a day, for the user who asked for it only.
+KLIK_EXPORT_JOB_ROWS = int(ENV.get("KLIK_EXPORT_JOB_ROWS", "50000"))
 # Group names; the data migration in portfolio creates them with their permissions.
 KOMBIT_STAFF_GROUP = "KOMBIT-medarbejdere"
 PROGRAMME_LEADER_GROUP = "Programledere"
