@@ -15,7 +15,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install python chromium run worker serve test test-fast lint bench bench-import loadtest loadtest-short messages clean
+.PHONY: install python chromium run worker serve test test-fast lint bench bench-growth bench-import loadtest loadtest-short messages clean
 
 python:
 	@test -n "$(PY)" && $(PY) -c '$(IS_311)' 2>/dev/null || { \
@@ -117,6 +117,11 @@ loadtest: install
 # The CI version: under 5 minutes on a small catalogue.
 loadtest-short: install
 	$(BIN)/python bench/loadtest.py --users 20 --seconds 30 --projects 3 --tasks-per-project 20 --fault $(LOADTEST_ARGS)
+
+# The same cases at ¼×, 4× and 1× the default data (reloaded each time), then how each grew.
+bench-growth: install
+	for scale in 0.25 4 1; do $(BENCH) bench --scale $$scale $(BENCH_ARGS) || exit 1; done
+	$(BENCH) bench --growth
 
 messages: install
 	$(MANAGE) makemessages -l da --ignore=.venv --ignore=node_modules --ignore=static
