@@ -7,10 +7,8 @@ faster native writers cannot give a single cell its own fill or quote prefix.
 """
 
 import tempfile
-from contextlib import contextmanager
 
 import xlsxwriter
-from django.db import connection
 from django.db.models.functions import Coalesce
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -82,23 +80,6 @@ def export_rows(queryset):
         .values_list(*ROW_FIELDS)
         .iterator(chunk_size=2000)
     )
-
-
-@contextmanager
-def _plan_for_every_row():
-    """PostgreSQL plans a server-side cursor for its first tenth of the rows, which picks a
-    slow plan for an export that reads them all; inside this block it plans for every row.
-    (Not SET LOCAL: a background export's progress must commit while it runs.)"""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET cursor_tuple_fraction = 1.0")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET cursor_tuple_fraction")
 
 
 def interface_codes(queryset):
@@ -236,9 +217,8 @@ def task_workbook(*, queryset, filters, exported_at, link_for, progress=None):
     out = tempfile.TemporaryFile()
     workbook = xlsxwriter.Workbook(out, WRITER_OPTIONS)
     formats = _Formats(workbook)
-    with _plan_for_every_row():
-        tasks = workbook.add_worksheet(SHEET_TITLE, _Worksheet)
-        count = _write_tasks(tasks, formats, queryset, link_for, progress)
+    tasks = workbook.add_worksheet(SHEET_TITLE, _Worksheet)
+    count = _write_tasks(tasks, formats, queryset, link_for, progress)
     _write_filters(
         workbook.add_worksheet(FILTER_SHEET_TITLE, _Worksheet), formats, filters, exported_at, count
     )

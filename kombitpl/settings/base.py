@@ -116,6 +116,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side cursors (.iterator(), the Excel exports) read every row, so plan for all of
+    # them, not PostgreSQL's default first tenth, which picks slow plans for whole exports.
+    DATABASES["default"]["OPTIONS"] = {"options": "-c cursor_tuple_fraction=1.0"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------
