@@ -430,25 +430,40 @@ def table(results):
     return "\n".join(lines)
 
 
+def _anchor_ratio(entry):
+    """The case's p50 over its first anchor's (the floor, or the first other writer)."""
+    anchors = list(entry["anchors"].values())
+    return entry["p50"] / anchors[0]["p50"] if anchors and anchors[0]["p50"] else None
+
+
 def growth_table(by_scale):
-    """p50 of every case at each scale, and the ratio of the largest to 1×."""
+    """p50 of every case at each scale (with its ratio to its first anchor in the same run),
+    the largest scale over 1×, and the same for the anchor ratio, which the machine's load
+    affects less."""
     scales = sorted(by_scale)
-    head = " | ".join(f"{s}× p50 ms" for s in scales)
+    head = " | ".join(f"{s:g}× p50 ms (×anchor)" for s in scales)
     lines = [
-        f"| case | scope | {head} | 4×/1× |",
-        "|---|---|" + "---|" * len(scales) + "---|",
+        f"| case | scope | {head} | {scales[-1]:g}×/1× p50 | {scales[-1]:g}×/1× ×anchor |",
+        "|---|---|" + "---|" * len(scales) + "---|---|",
     ]
-    first = by_scale[scales[0]]
-    for index, entry in enumerate(first["pages"] + first["exports"]):
-        values = []
+    at = {
+        s: {(e["case"], e["scope"]): e for e in by_scale[s]["pages"] + by_scale[s]["exports"]}
+        for s in scales
+    }
+    one = at.get(1.0, {})
+    for key in at[scales[-1]]:
+        cells = []
         for s in scales:
-            rows = by_scale[s]["pages"] + by_scale[s]["exports"]
-            values.append(rows[index]["p50"] if index < len(rows) else None)
-        shown = " | ".join(f"{v:.1f}" if v is not None else "—" for v in values)
-        one = by_scale.get(1.0, by_scale[scales[len(scales) // 2]])
-        one_rows = one["pages"] + one["exports"]
-        ratio = values[-1] / one_rows[index]["p50"] if values[-1] and index < len(one_rows) else 0
-        lines.append(f"| {entry['case']} | {entry['scope']} | {shown} | {ratio:.2f}× |")
+            row = at[s].get(key)
+            ratio = _anchor_ratio(row) if row else None
+            shown = f"{row['p50']:.0f}" if row else "—"
+            cells.append(f"{shown} ({ratio:.2f})" if ratio else shown)
+        last, base = at[scales[-1]][key], one.get(key)
+        grow = f"{last['p50'] / base['p50']:.2f}×" if base else "—"
+        grow_ratio = "—"
+        if base and _anchor_ratio(last) and _anchor_ratio(base):
+            grow_ratio = f"{_anchor_ratio(last) / _anchor_ratio(base):.2f}×"
+        lines.append(f"| {key[0]} | {key[1]} | {' | '.join(cells)} | {grow} | {grow_ratio} |")
     return "\n".join(lines)
 
 
