@@ -7,8 +7,8 @@ and, if its path has parameters, a function from `Objects` to them.
 
 import fnmatch
 import re
-from datetime import timedelta
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
