@@ -14,3 +14,6 @@ DATABASES["default"]["OPTIONS"] = {"options": "-c cursor_tuple_fraction=1.0"}  #
 WHITENOISE_AUTOREFRESH = True
 # The bench times the exports themselves, so none is sent to the background worker.
 KLIK_EXPORT_JOB_ROWS = 10**9
+# The request log stays on (production writes it too) but goes nowhere: the bench's own
+# progress and table are its output.
+LOGGING["loggers"]["kombitpl.requests"]["handlers"] = []  # noqa: F405
