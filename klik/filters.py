@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.filtering import MunicipalityFilter, refuse_foreign_ids
+from portfolio.filtering import MunicipalitiesFilter, refuse_foreign_ids
 from portfolio.models import Interface, Project, SupportSystem
 from portfolio.widgets import DkfdsFilterForm
 from rollegalleri.models import Person
@@ -70,8 +70,9 @@ class KlikFilterSet(django_filters.FilterSet):
         label=_("Interface"),
         empty_label=_("All interfaces"),
     )
-    # A municipal user may name only their own municipality; the views answer 404 for another.
-    municipality = MunicipalityFilter(field_name="municipality", lookup_expr="exact")
+    # Repeatable for KOMBIT staff (side by side); a municipal user may name only their own
+    # municipality, and the views answer 404 for another.
+    municipality = MunicipalitiesFilter(field_name="municipality")
     state = django_filters.MultipleChoiceFilter(
         choices=[(OPEN, _("All open")), *State.choices],
         method="filter_state",

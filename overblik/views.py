@@ -1,5 +1,6 @@
 import re
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import icalendar
 from django.conf import settings
@@ -18,19 +19,17 @@ from portfolio.models import (
     INTERFACE_CODE_RE,
     Event,
     Interface,
-    Municipality,
     Project,
     SupportSystem,
 )
 from rollegalleri.models import ProjectRole
 
 from . import charts
+from . import national as national_data
 from .filters import OverviewFilter
 
 ESCALATION_ROWS = 10
-MATRIX_ROWS = 20
 DASHBOARD_EVENTS = 3
-PROGRAMME_COLUMN = "-"
 
 
 def colour_cells(row, colours=Colour.values):
@@ -58,12 +57,17 @@ class DashboardView(TemplateView):
         today, now, user = timezone.localdate(), timezone.now(), self.request.user
         tasks = MunicipalityTask.objects.visible_to(user).with_colour(today)
         stalled_since = now - timedelta(days=settings.KLIK_ESCALATION_DAYS)
+        national = self.national_form() if user.is_kombit_staff else None
+        chosen = list(national.value("municipality")) if national else []
+        if chosen:
+            # KOMBIT staff comparing municipalities: the whole page is about those.
+            tasks = tasks.filter(municipality__in=chosen)
         # One pass over the rows gives the counts, the escalation count and the matrix.
         tallies = list(tasks.colour_tallies(stalled_since))
         counts = {c: sum(row[c] for row in tallies) for c in Colour.values}
         escalate = tasks.to_escalate(stalled_since).for_table()
         municipality = user.municipality
-        return super().get_context_data(
+        context = super().get_context_data(
             today=today,
             colours=[(Colour(c), counts[c]) for c in Colour.values],
             months=charts.months_ahead(tasks, today),
@@ -77,53 +81,65 @@ class DashboardView(TemplateView):
                 ProjectRole.objects.unstaffed_for(municipality).count() if municipality else None
             ),
             events=list(Event.objects.for_list().upcoming(now)[:DASHBOARD_EVENTS]),
-            matrix=worst_matrix(tallies) if user.is_kombit_staff else None,
             # Programme leaders mark stalled tasks as escalated from the list ("Til eskalering").
             can_escalate=bool(municipality) and is_programme_leader(user),
             saved_filters=list(
                 SavedFilter.objects.visible_to(user).select_related("owner__person")
             ),
+            chosen=chosen,
             **kwargs,
         )
+        if national is not None:
+            context.update(self.national_context(national, tasks, tallies, chosen, stalled_since))
+        return context
+
+    def national_form(self):
+        self.municipalities, self.projects = national_data.municipalities_and_projects()
+        regions = sorted({m.region for m in self.municipalities if m.region})
+        return national_data.NationalForm(
+            self.request.GET or None, regions=regions, projects=self.projects
+        )
+
+    def national_context(self, form, tasks, tallies, chosen, stalled_since):
+        """KOMBIT's table of every municipality and, for chosen ones, the comparison."""
+        # A bad value lists nothing until it is corrected, as on every list page.
+        shown = [] if form.is_bound and not form.is_valid() else chosen or self.municipalities
+        table = national_data.national_table(
+            tallies,
+            shown,
+            self.projects,
+            sort=form.value("sort"),
+            region=form.value("region"),
+        )
+        comparison = None
+        if len(chosen) > 1:
+            escalations = national_data.escalations_by_municipality(tasks, chosen, stalled_since)
+            comparison = national_data.compared(tallies, chosen, self.projects, escalations)
+        return {
+            "national_form": form,
+            "matrix": table,
+            "matrix_headers": self.sort_headers(form, table),
+            "comparison": comparison,
+        }
+
+    def sort_headers(self, form, table):
+        """[(label, url, current)] for the table's sortable columns; counts sort worst first."""
+        keep = [(k, v) for k, v in self.request.GET.lists() if k != "sort" for v in v if v]
+        current = table["sort"]
+        columns = [
+            (national_data.SORT_NAME, _("Municipality")),
+            (national_data.SORT_RED, _("Red in all")),
+            (national_data.SORT_YELLOW, _("Yellow in all")),
+            *table["columns"],
+        ]
+        return [
+            (label, "?" + urlencode([*keep, ("sort", key)]), key == current)
+            for key, label in columns
+        ]
 
 
 def is_programme_leader(user):
     return any(group.name == settings.PROGRAMME_LEADER_GROUP for group in user.groups.all())
-
-
-def worst_matrix(tallies):
-    """Municipalities × projects with red and yellow counts, worst municipality first, from
-    `colour_tallies` rows (and two queries for the names). Returns projects (columns), rows and
-    how many rows there are."""
-    cells = [t for t in tallies if t[Colour.RED] or t[Colour.YELLOW]]
-    names = Municipality.objects.filter(pk__in={c["municipality_id"] for c in cells})
-    municipalities = {m.pk: m for m in names.only("code", "name")}
-    projects_by_pk = {
-        p.pk: p
-        for p in Project.objects.filter(pk__in={c["task__project_id"] for c in cells}).only(
-            "slug", "short_name"
-        )
-    }
-    rows, projects = {}, {}
-    for cell in cells:
-        # Programme tasks have no project, and /klik/ has no filter for that: PROGRAMME_COLUMN.
-        project = projects_by_pk.get(cell["task__project_id"])
-        slug = project.slug if project else PROGRAMME_COLUMN
-        projects[slug] = project.short_name if project else _("Programme")
-        municipality = municipalities[cell["municipality_id"]]
-        row = rows.setdefault(
-            municipality.code,
-            {"code": municipality.code, "name": municipality.name, "cells": {}},
-        )
-        row["cells"][slug] = (cell[Colour.RED], cell[Colour.YELLOW])
-    for row in rows.values():
-        row["red"] = sum(r for r, _y in row["cells"].values())
-        row["yellow"] = sum(y for _r, y in row["cells"].values())
-    ranked = sorted(rows.values(), key=lambda r: (-r["red"], -r["yellow"], r["name"]))
-    columns = sorted(projects.items(), key=lambda p: p[1])
-    for row in ranked:
-        row["cells"] = [(slug, *row["cells"].get(slug, (0, 0))) for slug, _name in columns]
-    return {"columns": columns, "rows": ranked[:MATRIX_ROWS], "count": len(ranked)}
 
 
 class OverviewView(FilterPolicyMixin, FilterView):

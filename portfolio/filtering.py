@@ -71,6 +71,57 @@ class MunicipalityFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+class MunicipalityCodesField(forms.ModelMultipleChoiceField):
+    """Several municipalities chosen by their codes (`?municipality=370&municipality=223`);
+    anything that is not one is reported in one text, as for a single code."""
+
+    widget = forms.SelectMultiple
+
+    def clean(self, value):
+        for text in value or ():
+            if text not in self.empty_values and not re.fullmatch(MUNICIPALITY_CODE_RE, str(text)):
+                raise ValidationError(
+                    NO_SUCH_MUNICIPALITY,
+                    code="invalid_choice",
+                    params={"value": str(text)[:ECHO_LENGTH]},
+                )
+        return super().clean([text for text in value or () if text not in self.empty_values])
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except ValidationError as error:
+            if error.code not in ("invalid_choice", "invalid_pk_value"):
+                raise
+            known = {
+                str(code)
+                for code in self.queryset.filter(code__in=value).values_list("code", flat=True)
+            }
+            unknown = next((str(v) for v in value if str(v) not in known), "")
+            raise ValidationError(
+                NO_SUCH_MUNICIPALITY, code="invalid_choice", params={"value": unknown[:ECHO_LENGTH]}
+            ) from None
+
+
+class MunicipalitiesFilter(django_filters.ModelMultipleChoiceFilter):
+    """`?municipality=<code>`, repeatable: any municipalities for KOMBIT staff, only their own
+    for others (anything else is a form error, which the views turn into 404)."""
+
+    field_class = MunicipalityCodesField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", municipality_choices)
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("label", _("Municipality"))
+        kwargs.setdefault("distinct", False)
+        kwargs.setdefault("help_text", _("Choose several to compare them."))
+        super().__init__(*args, **kwargs)
+
+    def get_filter_predicate(self, v):
+        # django-filter would compare the field with the code (`to_field_name`), i.e. as a pk.
+        return {self.field_name: v}
+
+
 def refuse_other_municipality(request, name="municipality"):
     """Raise 404 when a municipal user names a municipality other than their own in `?name=`.
 

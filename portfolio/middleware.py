@@ -5,8 +5,10 @@ import logging
 import re
 import time
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import HttpResponseRedirect
 from django.utils.cache import patch_cache_control
 
 log = logging.getLogger("kombitpl.requests")
@@ -72,3 +74,29 @@ class PrivateCacheMiddleware:
         if signed_in_user_id(request) is not None:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+FILE_SUFFIXES = (".xlsx", ".ics", ".pdf")
+
+
+class BlankParametersMiddleware:
+    """A GET form sends every field, filled or not (`?q=&support_system=&…`). A page asked for
+    with blank parameters is redirected to the same URL without them, so a filter URL says only
+    what was chosen — without JavaScript (static/js/clean-get-forms.js spares the round trip).
+    The admin keeps its own query strings, and files (exports, feeds) are served as asked."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD") and request.META.get("QUERY_STRING"):
+            pairs = [(k, v) for k, values in request.GET.lists() for v in values]
+            kept = [(k, v) for k, v in pairs if v.strip()]
+            if (
+                len(kept) < len(pairs)
+                and not request.path.startswith("/admin/")
+                and not (request.path.endswith(FILE_SUFFIXES))
+            ):
+                target = request.path + (f"?{urlencode(kept)}" if kept else "")
+                return HttpResponseRedirect(target)
+        return self.get_response(request)

@@ -62,7 +62,8 @@ HOSTILE = [
 def test_hostile_query_strings_never_give_a_500(leader_client, make_task, path, query):
     make_task(Colour.RED)
     make_task(Colour.YELLOW)
-    response = leader_client.get(f"{path}?{query}")
+    # Blank parameters are dropped by a redirect to the same page (issue 13).
+    response = leader_client.get(f"{path}?{query}", follow=True)
     assert response.status_code == 200
 
 

@@ -178,7 +178,7 @@ def test_unassigned_lists_tasks_missing_responsible_or_executor(leader_client, m
         no_responsible.pk,
         nobody.pk,
     }
-    assert full.pk in listed(leader_client.get("/klik/?unassigned="))
+    assert full.pk in listed(leader_client.get("/klik/?unassigned=", follow=True))
 
 
 def test_mine_lists_the_tasks_of_the_users_own_person(client, leader, make_task, people):

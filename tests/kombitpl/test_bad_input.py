@@ -90,7 +90,8 @@ def test_no_query_string_gives_a_server_error_on_any_list_page(clients, data, pa
     @example(user="leader", query="per_page=99999999999999999999&page=-1")
     @example(user="kombit", query="sort=%00&municipality=%FF%FE")
     def check(user, query):
-        response = clients[user].get(f"{path}?{query}")
+        # Blank parameters are dropped by a redirect to the same page (issue 13).
+        response = clients[user].get(f"{path}?{query}", follow=True)
         if response.status_code == 404 and user == "leader":
             assert any(name in query for name in SCOPED), query
         else:
