@@ -37,6 +37,8 @@ class Kind(models.TextChoices):
 
 
 class Weekday(models.IntegerChoices):
+    """Weekdays as Python numbers them; the labels are Django's own (mandag, tirsdag, …)."""
+
     MONDAY = 0, _("Monday")
     TUESDAY = 1, _("Tuesday")
     WEDNESDAY = 2, _("Wednesday")
