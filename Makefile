@@ -61,6 +61,9 @@ run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_facts
 	$(MANAGE) load_demo
+	# The daily scheduler (mails due, trend counts) runs hourly beside the server; idempotent.
+	# --deliver sends what it queues itself, so no worker is needed beside it.
+	$(MANAGE) send_notifications --backfill --every 3600 --deliver & trap 'kill $$!' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Production: gunicorn + whitenoise on PostgreSQL. Settings come from the environment (see

@@ -39,9 +39,12 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def notifications_send(*, today: date | None = None, now: datetime | None = None) -> RunReport:
+def notifications_send(
+    *, today: date | None = None, now: datetime | None = None, deliver: bool = False
+) -> RunReport:
     """Decide what is due, queue one mail per recipient and kind of mail, and hand the mails
-    to the background worker. Idempotent: what a recorded notice already told is skipped."""
+    to the background worker, or with `deliver` send them here (no worker needed).
+    Idempotent: what a recorded notice already told is skipped."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     report = RunReport(trend_rows=trend_record(day=today))
@@ -65,7 +68,10 @@ def notifications_send(*, today: date | None = None, now: datetime | None = None
     )
     report.retried = len(retry)
     for pk in chain(mails_to_send, retry):
-        mail_enqueue(mail_id=pk)
+        if deliver:
+            mail_send(mail_id=pk)
+        else:
+            mail_enqueue(mail_id=pk)
     return report
 
 

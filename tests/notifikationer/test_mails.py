@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from klik.models import MunicipalityTask, State
 from klik.services import municipality_task_update
@@ -81,6 +82,30 @@ def test_the_command_runs_and_is_idempotent(naestved, leader, outbox):
     call_command("send_notifications")
     call_command("send_notifications")
     assert [m.to for m in outbox].count(["anne@naestved.dk"]) == 1
+
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def test_with_the_database_queue_the_worker_sends_or_the_command_delivers_itself(
+    naestved, leader, outbox
+):
+    anne = PersonFactory(municipality=naestved, email="anne@naestved.dk")
+    bo = PersonFactory(municipality=naestved, email="bo@naestved.dk")
+    with override_settings(TASKS=DATABASE_TASKS):
+        assign(municipality_task(naestved), leader, executor=anne)
+        call_command("send_notifications")
+        assert outbox == []  # queued for the worker, not sent in the command
+        job = DBTaskResult.objects.get()
+        assert job.task_path == "notifikationer.tasks.deliver_mail"
+        job.task.call(*job.args_kwargs["args"], **job.args_kwargs["kwargs"])  # the worker's run
+        assert [m.to for m in outbox] == [["anne@naestved.dk"]]
+        # make run's scheduler: no worker beside it, so it sends its mails itself.
+        assign(municipality_task(naestved), leader, executor=bo)
+        call_command("send_notifications", "--deliver")
+        assert [m.to for m in outbox] == [["anne@naestved.dk"], ["bo@naestved.dk"]]
+        assert DBTaskResult.objects.count() == 1  # nothing more for a worker
+    assert OutgoingMail.objects.filter(status=OutgoingMail.Status.SENT).count() == 2
 
 
 def test_published_tasks_reach_each_municipalitys_programme_leaders_once(
