@@ -82,3 +82,10 @@ def test_kombit_staff_feed_holds_events_only(client, kombit, naestved):
     response = feed_of(client, calendar_feed_renew(user=kombit))
     calendar = icalendar.Calendar.from_ical(response.content)
     assert [str(e["summary"]) for e in calendar.walk("VEVENT")] == ["Kommunedag"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/kalender/%00" + "a" * 30 + ".ics", "/kalender/" + "a" * 200 + ".ics"]
+)
+def test_hostile_feed_tokens_answer_404(client, path):
+    assert client.get(path).status_code == 404

@@ -247,3 +247,10 @@ def test_a_failed_smtp_send_is_recorded_and_retried(naestved, leader, outbox):
 def test_preference_defaults_need_no_row(naestved):
     assert MailPreference.objects.count() == 0
     assert MailPreference(email="x@example.org").wants("tasks")
+
+
+def test_the_command_refuses_a_bad_date_with_a_clear_message():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("send_notifications", today="2026-13-01")

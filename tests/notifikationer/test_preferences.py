@@ -63,3 +63,24 @@ def test_a_tampered_unsubscribe_token_is_refused(client):
         assert response.status_code == 400
         assert "ikke gyldigt" in response.content.decode()
     assert not MailPreference.objects.exists()
+
+
+@pytest.mark.parametrize("token", ["%00", "a" * 5000, "e30:x:y", "..%2F..%2Fadmin"])
+def test_hostile_unsubscribe_tokens_are_refused_without_a_500(client, token):
+    response = client.post(f"/notifikationer/afmeld/{token}/")
+    assert response.status_code in (400, 404)
+    assert not MailPreference.objects.exists()
+
+
+def test_a_login_without_an_address_is_told_why_no_mail_comes(client, leader):
+    client.force_login(leader)
+    page = client.get(reverse("notifikationer:preferences"))
+    assert "ingen e-mailadresse" in page.content.decode()
+    response = client.post(reverse("notifikationer:preferences"), {"enabled": "on"}, follow=True)
+    assert "ingen e-mailadresse" in response.content.decode()
+    assert not MailPreference.objects.exists()
+
+
+def test_the_preferences_page_needs_a_login(client):
+    response = client.get(reverse("notifikationer:preferences"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
