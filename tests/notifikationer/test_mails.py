@@ -11,6 +11,7 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from klik.bulk import municipality_tasks_bulk_update
 from klik.models import MunicipalityTask, State
 from klik.services import municipality_task_update
 from notifikationer.models import Kind, MailPreference, Notice, OutgoingMail
@@ -23,6 +24,8 @@ from tests.factories import (
     TaskFactory,
     municipality_task,
 )
+from tests.klik.import_helpers import edit, export
+from tests.klik.import_helpers import run as import_run
 from tests.notifikationer.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +65,29 @@ def test_five_assignments_to_one_person_in_one_run_give_one_mail(naestved, leade
     assert "5 opgaver til dig" in mine[0].subject
     assert f"https://kombitpl.example.org/klik/{tasks[0].pk}/" in body
     assert "ansvarlig" in body
+
+
+def test_a_bulk_assignment_and_an_import_each_mail_the_person_once(
+    naestved, leader, leader_client, outbox
+):
+    anne = PersonFactory(municipality=naestved, name="Anne Hansen", email="anne@naestved.dk")
+    bo = PersonFactory(municipality=naestved, name="Bo Berg", email="bo@naestved.dk")
+    bulk = [municipality_task(naestved, title=f"Samlet {i}") for i in range(3)]
+    municipality_tasks_bulk_update(
+        user=leader, selected={mt.pk: mt.version for mt in bulk}, data={"executor": anne}
+    )
+    imported = municipality_task(naestved, title="Importeret opgave")
+    data = edit(export(leader_client), {imported.pk: {"Ansvarlig": "Bo Berg"}})
+    import_run(data, user=leader, municipality=naestved)
+    imported.refresh_from_db()
+    assert imported.responsible == bo
+    run()
+    to_anne = [m for m in outbox if m.to == ["anne@naestved.dk"]]
+    to_bo = [m for m in outbox if m.to == ["bo@naestved.dk"]]
+    assert len(to_anne) == len(to_bo) == 1
+    assert all(f"Samlet {i}" in to_anne[0].body for i in range(3))
+    assert "udfører" in to_anne[0].body
+    assert "Importeret opgave" in to_bo[0].body and "Samlet" not in to_bo[0].body
 
 
 def test_a_second_run_sends_nothing_new(naestved, leader, outbox):
