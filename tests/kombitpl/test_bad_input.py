@@ -234,7 +234,7 @@ def test_the_role_assignment_form_never_errs_and_a_refused_one_changes_nothing(l
     person = data["person"]
 
     @EXAMPLES
-    @given(sent=values(["role", "project", "started_on", "ended_on", "note"]))
+    @given(sent=values(["role", "project", "started_on", "ended_on", "note", "primary"]))
     def check(sent):
         before = snapshot()
         response = leader_client.post(f"/roller/personer/{person.pk}/tildel/", sent)
