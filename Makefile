@@ -15,7 +15,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install python chromium run serve test test-fast lint bench bench-import loadtest loadtest-short messages clean
+.PHONY: install python chromium run worker serve test test-fast lint bench bench-growth bench-import loadtest loadtest-short messages clean
 
 python:
 	@test -n "$(PY)" && $(PY) -c '$(IS_311)' 2>/dev/null || { \
@@ -25,7 +25,7 @@ python:
 $(BIN)/.installed: pyproject.toml | python
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q -e ".[dev,bench]"
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -61,10 +61,17 @@ run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_facts
 	$(MANAGE) load_demo
-	# The daily scheduler (mails due, trend counts) runs hourly beside the server; idempotent.
-	# --deliver sends what it queues itself, so no worker is needed beside it.
-	$(MANAGE) send_notifications --backfill --every 3600 --deliver & trap 'kill $$!' EXIT INT TERM; \
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@# Beside runserver: the worker (large exports, the mails) and the scheduler, hourly (mails
+	@# due, the trend's counts; idempotent). Both stop when runserver does.
+	$(MANAGE) db_worker & worker=$$!; \
+	  $(MANAGE) send_notifications --backfill --every 3600 & scheduler=$$!; \
+	  trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# The background worker alone (large exports, the mails): django-tasks' database queue.
+worker: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) db_worker
 
 # Production: gunicorn + whitenoise on PostgreSQL. Settings come from the environment (see
 # .env.example and the README's deployment section); nothing here is a default secret.
@@ -77,7 +84,9 @@ serve: install
 	$(PROD) $(MANAGE) check --deploy --fail-level WARNING
 	$(PROD) $(MANAGE) collectstatic --noinput --clear -v 0
 	$(PROD) $(MANAGE) migrate --noinput
-	$(PROD) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py --no-control-socket
+	@# The worker makes large exports in the background; it stops when gunicorn does.
+	$(PROD) $(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PROD) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py --no-control-socket
 
 test: chromium install
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -91,8 +100,13 @@ lint: install
 	$(BIN)/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
 
+# PostgreSQL only: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/kombitpl_bench),
+# created when missing; the data is built by load_bench on the first run (about a minute).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kombitpl_bench
+BENCH := DJANGO_SETTINGS_MODULE=kombitpl.settings.bench BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE)
+
 bench: install
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BENCH) bench $(BENCH_ARGS)
 
 # The KLIK import at the issue's scale (a fresh PostgreSQL database unless BENCH_DATABASE_URL).
 bench-import: install
@@ -106,6 +120,11 @@ loadtest: install
 # The CI version: under 5 minutes on a small catalogue.
 loadtest-short: install
 	$(BIN)/python bench/loadtest.py --users 20 --seconds 30 --projects 3 --tasks-per-project 20 --fault $(LOADTEST_ARGS)
+
+# The same cases at ¼×, 4× and 1× the default data (reloaded each time), then how each grew.
+bench-growth: install
+	for scale in 0.25 4 1; do $(BENCH) bench --scale $$scale $(BENCH_ARGS) || exit 1; done
+	$(BENCH) bench --growth
 
 messages: install
 	$(MANAGE) makemessages -l da --ignore=.venv --ignore=node_modules --ignore=static

@@ -20,11 +20,28 @@ STATES = [State.NOT_STARTED, State.IN_PROGRESS, State.DONE, State.BLOCKED]
 STATE_WEIGHTS = [40, 30, 25, 5]
 
 
+# The municipality whose own rows stay the same at every --scale, so the benchmark can show that
+# a municipality's pages do not slow down as the other municipalities' data grows (Næstved).
+STEADY_MUNICIPALITY = "370"
+
+
 @dataclass(frozen=True)
 class BenchSize:
     projects: int = 30
     tasks_per_project: int = 80
     persons_per_municipality: int = 5
+    # When set, STEADY_MUNICIPALITY copies only the first this many tasks of each project.
+    steady_tasks_per_project: int | None = None
+
+    @classmethod
+    def scaled(cls, scale: float, **kwargs) -> "BenchSize":
+        """The default size with `scale` times the tasks per project for every municipality
+        but STEADY_MUNICIPALITY, which keeps at most the default's (¼× gives it fewer)."""
+        default = cls(**kwargs)
+        return cls(
+            **{**kwargs, "tasks_per_project": max(1, round(default.tasks_per_project * scale))},
+            steady_tasks_per_project=default.tasks_per_project,
+        )
 
 
 def bench_clear() -> None:
@@ -58,7 +75,9 @@ def bench_load(*, seed: int, size: BenchSize, today: date | None = None) -> dict
     }
     tasks = _tasks_create(rng, projects, size.tasks_per_project, today)
     counts["tasks"] = len(tasks)
-    counts["municipality tasks"] = _copies_create(rng, tasks, municipalities, persons)
+    counts["municipality tasks"] = _copies_create(
+        rng, tasks, municipalities, persons, _steady_skips(tasks, municipalities, size)
+    )
     return counts
 
 
@@ -178,12 +197,27 @@ def _tasks_create(rng, projects, per_project, today):
     return rows
 
 
-def _copies_create(rng, tasks, municipalities, persons):
+def _steady_skips(tasks, municipalities, size):
+    """(task pk, municipality pk) pairs STEADY_MUNICIPALITY does not copy at this size."""
+    keep = size.steady_tasks_per_project
+    steady = [m.pk for m in municipalities if m.code == STEADY_MUNICIPALITY]
+    if keep is None or not steady:
+        return set()
+    return {
+        (task.pk, steady[0])
+        for index, task in enumerate(tasks)
+        if index % size.tasks_per_project >= keep
+    }
+
+
+def _copies_create(rng, tasks, municipalities, persons, skips=frozenset()):
     now = timezone.now()
     made = 0
     batch = []
     for task in tasks:
         for m in municipalities:
+            if (task.pk, m.pk) in skips:
+                continue
             staff = persons[m.pk]
             batch.append(
                 MunicipalityTask(

@@ -1,5 +1,6 @@
 """KLIK tasks as KOMBIT publishes them, and each municipality's copy with its traffic light."""
 
+import uuid
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -221,6 +222,19 @@ class MunicipalityTaskQuerySet(models.QuerySet):
             .order_by(*fields)
         )
 
+    def colour_tallies(self, stalled_since):
+        """One aggregate query: a row per municipality id and project id with a count per
+        colour and `stalled`, its red and yellow tasks unchanged since `stalled_since`."""
+        stalled = Q(colour__in=[Colour.RED, Colour.YELLOW], updated_at__lte=stalled_since)
+        return (
+            self.order_by()
+            .values("municipality_id", "task__project_id")
+            .annotate(
+                **{c: Count("pk", filter=Q(colour=c)) for c in Colour.values},
+                stalled=Count("pk", filter=stalled),
+            )
+        )
+
     def for_infrastructure(self):
         """Tasks that concern the shared infrastructure (a support system is set)."""
         return self.filter(task__support_system__isnull=False)
@@ -305,6 +319,8 @@ class MunicipalityTask(models.Model):
         indexes = [
             models.Index(fields=["municipality", "id"], name="mtask_municipality_idx"),
             models.Index(fields=["state"], name="mtask_state_idx"),
+            # The dashboard's escalation list: the oldest first, stopping after ten.
+            models.Index(fields=["updated_at", "id"], name="mtask_updated_idx"),
         ]
 
     def __str__(self):
@@ -531,3 +547,67 @@ class PendingImport(models.Model):
 
     def get_absolute_url(self):
         return reverse("klik:import_detail", args=[self.pk])
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def for_owner(self, user):
+        """The user's own export jobs whose file has not expired."""
+        return self.filter(owner=user, expires_at__gt=timezone.now())
+
+    def expired(self):
+        """Jobs whose file is past its day."""
+        return self.filter(expires_at__lte=timezone.now())
+
+
+def export_job_path(job, filename):
+    return f"exports/{job.pk}/{filename}"
+
+
+class ExportJob(models.Model):
+    """A large Excel export the worker makes in the background; its file is kept for a day,
+    for its owner only. The id is random, so job URLs cannot be guessed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for its turn")
+        RUNNING = "running", _("Being made")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+    )
+    query = models.TextField(_("query string"), blank=True, validators=[validate_xml_text])
+    # The absolute URL of the task pages, without an id: the Link column's start.
+    link_base = models.CharField(_("link base"), max_length=500, validators=[validate_xml_text])
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to=export_job_path, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+
+    def __str__(self):
+        return f"{self.owner} {self.created_at:%Y-%m-%d %H:%M} ({self.status})"
+
+    def get_absolute_url(self):
+        return reverse("klik:export_job", kwargs={"pk": self.pk})
+
+    @property
+    def percent(self):
+        """How far the file is, 0–100."""
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, 100 * self.rows_done // self.rows_total) if self.rows_total else 0

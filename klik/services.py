@@ -1,5 +1,6 @@
 """Writes that carry KLIK's rules. Views, admin, commands and imports all call these."""
 
+from datetime import timedelta
 from itertools import islice
 
 from django.conf import settings
@@ -10,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Municipality
 
-from .models import Escalation, MunicipalityTask, MunicipalityTaskChange, Task
+from .models import Escalation, ExportJob, MunicipalityTask, MunicipalityTaskChange, Task
+from .tasks import export_job_run
 
 
 @transaction.atomic
@@ -247,3 +249,35 @@ def _escalation_shown(mark) -> str:
     if mark is None:
         return str(_("No"))
     return f"{_('Yes')} – {mark.note}" if mark.note else str(_("Yes"))
+
+
+# --- Large exports in the background --------------------------------------
+
+EXPORT_KEPT_FOR = timedelta(days=1)
+
+
+def export_jobs_prune() -> int:
+    """Delete the export jobs past their day, and their files; returns how many."""
+    expired = list(ExportJob.objects.expired())
+    for job in expired:
+        job.file.delete(save=False)
+    ExportJob.objects.filter(pk__in=[job.pk for job in expired]).delete()
+    return len(expired)
+
+
+def export_job_enqueue(*, owner, query: str, link_base: str, rows: int):
+    """Queue the export of `query` (the list's query string) for the worker; the file is kept
+    for a day, for `owner` only. Expired jobs are pruned on the way."""
+    export_jobs_prune()
+    job = ExportJob(
+        owner=owner,
+        query=query,
+        link_base=link_base,
+        rows_total=rows,
+        expires_at=timezone.now() + EXPORT_KEPT_FOR,
+    )
+    job.full_clean()
+    job.save()
+    # After commit, so the worker never looks for a job that is not saved yet.
+    transaction.on_commit(lambda: export_job_run.enqueue(str(job.pk)))
+    return job

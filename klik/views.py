@@ -1,8 +1,9 @@
 """The KLIK task list, its Excel export and the task page."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,9 +11,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, View
 from django_filters.views import FilterView
-from django_tables2 import RequestConfig, SingleTableMixin
+from django_tables2 import SingleTableMixin
 
-from portfolio.filtering import FilterPolicyMixin, filter_errors, filtered, refuse_foreign_ids
+from portfolio.filtering import FilterPolicyMixin, refuse_foreign_ids
 from portfolio.paging import DEFAULT_PER_PAGE, BoundedPaginator
 from rollegalleri.models import Person
 
@@ -23,10 +24,10 @@ from .bulk import (
     municipality_tasks_bulk_update,
     selected_tasks,
 )
-from .exports import task_workbook
+from .exports import export_filename, export_queryset, task_workbook
 from .filters import PERSON_PARAMETERS, KlikFilterSet
 from .forms import EscalationForm, MunicipalityTaskForm, refreshed_data
-from .models import Colour, MunicipalityTask, SavedFilter, State
+from .models import Colour, ExportJob, MunicipalityTask, SavedFilter, State
 from .saved_filters import (
     SavedFilterForm,
     saved_filter_create,
@@ -37,6 +38,7 @@ from .saved_filters import (
 from .services import (
     NOT_YOUR_MUNICIPALITY,
     StaleVersionError,
+    export_job_enqueue,
     may_change,
     may_escalate,
     municipality_task_escalate,
@@ -153,35 +155,51 @@ def colour_facets(request, counts):
 
 
 class TaskExportView(VisibleTasksMixin, FilterView):
-    """The rows the list shows for the same query string, all pages, as an Excel file."""
+    """The rows the list shows for the same query string, all pages, as an Excel file; more
+    than KLIK_EXPORT_JOB_ROWS rows are made in the background, and the user waits on a page
+    that shows the progress instead of a request that could time out."""
 
     def get(self, request, *args, **kwargs):
         filterset = self.get_filterset(self.get_filterset_class())
-        rows = filtered(filterset)
-        # The table applies ?sort= exactly as the list does, so both share one order.
-        table = RequestConfig(request, paginate=False).configure(TaskTable(rows))
-        now = timezone.localtime()
+        rows, filters = export_queryset(request, filterset)
         detail = request.build_absolute_uri(reverse("klik:detail", kwargs={"pk": 0}))[:-2]
+        count = rows.count()
+        if count > settings.KLIK_EXPORT_JOB_ROWS:
+            job = export_job_enqueue(
+                owner=request.user, query=request.GET.urlencode(), link_base=detail, rows=count
+            )
+            return redirect(job)
+        now = timezone.localtime()
         workbook = task_workbook(
-            queryset=table.data.data,
-            filters=applied_filters(request, filterset),
+            queryset=rows,
+            filters=filters,
             exported_at=now.replace(tzinfo=None),
             link_for=lambda pk: f"{detail}{pk}/",
         )
-        filename = f"klik-opgaver-{now.date().isoformat()}.xlsx"
+        filename = export_filename(now.date())
         return FileResponse(workbook, as_attachment=True, filename=filename, content_type=XLSX)
 
 
-def applied_filters(request, filterset):
-    """(label, value) for each query parameter the export was made with."""
-    labels = {name: str(field.label) for name, field in filterset.form.fields.items()}
-    labels["sort"] = _("Sort")
-    filters = []
-    for name in request.GET:
-        values = [v for v in request.GET.getlist(name) if v]
-        if name in labels and values:
-            filters.append((labels[name], ", ".join(values)))
-    return filters + filter_errors(filterset)
+class ExportJobView(DetailView):
+    """A background export: its progress while the worker makes it, then the file. Only its
+    owner sees it (404 for anyone else), and only for the day it is kept."""
+
+    template_name = "klik/export_job.html"
+    context_object_name = "job"
+
+    def get_queryset(self):
+        return ExportJob.objects.for_owner(self.request.user)
+
+
+class ExportJobFileView(ExportJobView):
+    def get(self, request, *args, **kwargs):
+        job = self.get_object()
+        if job.status != ExportJob.Status.DONE or not job.file:
+            raise Http404
+        filename = export_filename(timezone.localtime(job.created_at).date())
+        return FileResponse(
+            job.file.open("rb"), as_attachment=True, filename=filename, content_type=XLSX
+        )
 
 
 class TaskDetailView(DetailView):

@@ -7,7 +7,7 @@ template only draws rectangles and text.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import DateField
+from django.db.models import DateField, Q
 from django.db.models.functions import TruncMonth
 
 from klik.models import Colour
@@ -58,14 +58,29 @@ class Month:
     centre: float = 0
 
 
-def _counts(tasks, date_field, first, end):
-    """{month: {colour: count}} for tasks whose `date_field` falls in [first, end)."""
-    rows = (
-        tasks.filter(**{f"{date_field}__gte": first, f"{date_field}__lt": end})
-        .annotate(month=TruncMonth(date_field, output_field=DateField()))
-        .colour_counts_by("month")
+def _counts(tasks, first, end):
+    """({month: {colour: count}} starting, the same due) for tasks starting or due in
+    [first, end), in one aggregate query over (start month, due month)."""
+    in_window = Q(klik_start__gte=first, klik_start__lt=end) | Q(
+        task__deadline__gte=first, task__deadline__lt=end
     )
-    return {_as_date(row["month"]): row for row in rows}
+    rows = (
+        tasks.filter(in_window)
+        .annotate(
+            starting=TruncMonth("klik_start", output_field=DateField()),
+            due=TruncMonth("task__deadline", output_field=DateField()),
+        )
+        .colour_counts_by("starting", "due")
+    )
+    sums = {"starting": {}, "due": {}}
+    for row in rows:
+        for kind, by_month in sums.items():
+            month = _as_date(row[kind])
+            if month is not None and first <= month < end:
+                bucket = by_month.setdefault(month, dict.fromkeys(Colour.values, 0))
+                for colour in Colour.values:
+                    bucket[colour] += row[colour]
+    return sums["starting"], sums["due"]
 
 
 def _as_date(value):
@@ -78,11 +93,10 @@ def _bar(kind, row):
 
 
 def months_ahead(tasks, today):
-    """The next 8 months from `today`'s month, each with a starting and a due bar (2 queries).
+    """The next 8 months from `today`'s month, each with a starting and a due bar (1 query).
     `tasks` must carry the colour annotation."""
     first, end = add_months(today, 0), add_months(today, MONTHS)
-    starting = _counts(tasks, "klik_start", first, end)
-    due = _counts(tasks, "task__deadline", first, end)
+    starting, due = _counts(tasks, first, end)
     months = []
     for i in range(MONTHS):
         day = add_months(today, i)

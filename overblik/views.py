@@ -15,7 +15,14 @@ from django_filters.views import FilterView
 from klik.models import Colour, MunicipalityTask, SavedFilter
 from notifikationer.trend import trend_for
 from portfolio.filtering import FilterPolicyMixin, is_usable, refuse_other_municipality
-from portfolio.models import INTERFACE_CODE_RE, Event, Interface, Project, SupportSystem
+from portfolio.models import (
+    INTERFACE_CODE_RE,
+    Event,
+    Interface,
+    Municipality,
+    Project,
+    SupportSystem,
+)
 from rollegalleri.models import ProjectRole
 
 from . import charts
@@ -51,8 +58,10 @@ class DashboardView(TemplateView):
     def get_context_data(self, **kwargs):
         today, now, user = timezone.localdate(), timezone.now(), self.request.user
         tasks = MunicipalityTask.objects.visible_to(user).with_colour(today)
-        counts = tasks.colour_counts()
         stalled_since = now - timedelta(days=settings.KLIK_ESCALATION_DAYS)
+        # One pass over the rows gives the counts, the escalation count and the matrix.
+        tallies = list(tasks.colour_tallies(stalled_since))
+        counts = {c: sum(row[c] for row in tallies) for c in Colour.values}
         escalate = tasks.to_escalate(stalled_since).for_table()
         municipality = user.municipality
         return super().get_context_data(
@@ -63,14 +72,14 @@ class DashboardView(TemplateView):
             chart=charts.chart_size(),
             stack_order=charts.STACK_ORDER,
             escalate=list(escalate[:ESCALATION_ROWS]),
-            escalate_count=escalate.count(),
+            escalate_count=sum(row["stalled"] for row in tallies),
             escalation_days=settings.KLIK_ESCALATION_DAYS,
             red_yellow=[Colour.RED.value, Colour.YELLOW.value],
             unstaffed_count=(
                 ProjectRole.objects.unstaffed_for(municipality).count() if municipality else None
             ),
             events=list(Event.objects.for_list().upcoming(now)[:DASHBOARD_EVENTS]),
-            matrix=worst_matrix(tasks) if user.is_kombit_staff else None,
+            matrix=worst_matrix(tallies) if user.is_kombit_staff else None,
             # Programme leaders mark stalled tasks as escalated from the list ("Til eskalering").
             can_escalate=bool(municipality) and is_programme_leader(user),
             saved_filters=list(
@@ -84,23 +93,29 @@ def is_programme_leader(user):
     return any(group.name == settings.PROGRAMME_LEADER_GROUP for group in user.groups.all())
 
 
-def worst_matrix(tasks):
-    """Municipalities × projects with red and yellow counts, worst municipality first
-    (one aggregate query). Returns projects (columns), rows and how many rows there are."""
-    cells = tasks.filter(colour__in=[Colour.RED, Colour.YELLOW]).colour_counts_by(
-        "municipality__code",
-        "municipality__name",
-        "task__project__slug",
-        "task__project__short_name",
-    )
+def worst_matrix(tallies):
+    """Municipalities × projects with red and yellow counts, worst municipality first, from
+    `colour_tallies` rows (and two queries for the names). Returns projects (columns), rows and
+    how many rows there are."""
+    cells = [t for t in tallies if t[Colour.RED] or t[Colour.YELLOW]]
+    names = Municipality.objects.filter(pk__in={c["municipality_id"] for c in cells})
+    municipalities = {m.pk: m for m in names.only("code", "name")}
+    projects_by_pk = {
+        p.pk: p
+        for p in Project.objects.filter(pk__in={c["task__project_id"] for c in cells}).only(
+            "slug", "short_name"
+        )
+    }
     rows, projects = {}, {}
     for cell in cells:
         # Programme tasks have no project, and /klik/ has no filter for that: PROGRAMME_COLUMN.
-        slug = cell["task__project__slug"] or PROGRAMME_COLUMN
-        projects[slug] = cell["task__project__short_name"] or _("Programme")
+        project = projects_by_pk.get(cell["task__project_id"])
+        slug = project.slug if project else PROGRAMME_COLUMN
+        projects[slug] = project.short_name if project else _("Programme")
+        municipality = municipalities[cell["municipality_id"]]
         row = rows.setdefault(
-            cell["municipality__code"],
-            {"code": cell["municipality__code"], "name": cell["municipality__name"], "cells": {}},
+            municipality.code,
+            {"code": municipality.code, "name": municipality.name, "cells": {}},
         )
         row["cells"][slug] = (cell[Colour.RED], cell[Colour.YELLOW])
     for row in rows.values():

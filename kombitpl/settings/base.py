@@ -37,6 +37,10 @@ ACCESSIBILITY_STATEMENT_URL = ENV.get(
 ADMINS = [(a.strip(), a.strip()) for a in ENV.get("DJANGO_ADMINS", "").split(",") if a.strip()]
 SERVER_EMAIL = ENV.get("DJANGO_SERVER_EMAIL", "root@localhost")
 LOG_LEVEL = ENV.get("DJANGO_LOG_LEVEL", "INFO")
+# `make bench` (settings.bench) runs against its own PostgreSQL database, never the real one.
+BENCH_DATABASE_URL = ENV.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kombitpl_bench"
+)
 
 # --- Applications ---------------------------------------------------------
 
@@ -111,6 +115,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side cursors (.iterator(), the Excel exports) read every row, so plan for all of
+    # them, not PostgreSQL's default first tenth, which picks slow plans for whole exports.
+    DATABASES["default"]["OPTIONS"] = {"options": "-c cursor_tuple_fraction=1.0"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------
@@ -180,8 +188,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Uploaded files (imports waiting for confirmation) live here, never in the browser.
+# Uploaded and generated files (large exports made in the background), kept out of the code.
 MEDIA_ROOT = Path(ENV.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -228,6 +237,9 @@ NOTIFY_LOOKBACK_DAYS = int(ENV.get("NOTIFY_LOOKBACK_DAYS", "3"))
 MAIL_MAX_ATTEMPTS = int(ENV.get("MAIL_MAX_ATTEMPTS", "5"))
 # The gallery role whose primary holder is a municipality's programme leader for mail too.
 PROGRAMME_LEADER_ROLE_SLUG = "kombit-programleder"
+# An Excel export of more rows than this is made in the background by the worker, so no
+# request waits for it; its file is kept for a day, for the user who asked for it only.
+KLIK_EXPORT_JOB_ROWS = int(ENV.get("KLIK_EXPORT_JOB_ROWS", "50000"))
 # Group names; the data migration in portfolio creates them with their permissions.
 KOMBIT_STAFF_GROUP = "KOMBIT-medarbejdere"
 PROGRAMME_LEADER_GROUP = "Programledere"

@@ -8,17 +8,19 @@ and, if its path has parameters, a function from `Objects` to them.
 import fnmatch
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from klik.models import MunicipalityTaskChange, PendingImport
+from klik.models import ExportJob, MunicipalityTaskChange, PendingImport
 from klik.saved_filters import saved_filter_create
 from notifikationer.mails import unsubscribe_token
 from notifikationer.models import CalendarFeed, ColourCount, MailPreference, OutgoingMail
@@ -71,6 +73,7 @@ class Objects:
     saved_filter: object = None
     pending_import: object = None
     feed: object = None  # Næstved's leader's calendar feed
+    export_job: object = None
 
 
 def objects_make(naestved, hoersholm):
@@ -131,6 +134,7 @@ def objects_make(naestved, hoersholm):
         users,
         saved_filter=saved,
         pending_import=pending_import_make(users["leader"]),
+        export_job=export_job_make(users["leader"]),
         feed=CalendarFeed.objects.create(user=users["leader"]),
     )
 
@@ -143,6 +147,20 @@ def pending_import_make(user):
     upload = SimpleUploadedFile("klik.xlsx", data, content_type=XLSX)
     client.post(reverse("klik:import"), {"file": upload})
     return PendingImport.objects.get(owner=user)
+
+
+def export_job_make(user):
+    """`user`'s finished background export, its file written as the worker writes it."""
+    job = ExportJob.objects.create(
+        owner=user,
+        query="status=red",
+        link_base="http://testserver/klik/",
+        rows_total=1,
+        status=ExportJob.Status.DONE,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    job.file.save("klik-opgaver.xlsx", ContentFile(b"PK"), save=True)
+    return job
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -185,6 +203,13 @@ ROWS = {
         (302, 200, 200, 200, 200), (302, 200, 200, 200, 200), lambda o: {"pk": o.event.pk}),
     "klik:list": Row((302, 200, 200, 200, 200), (302, 405, 405, 405, 405), page=True),
     "klik:export": Row((302, 200, 200, 200, 200), (302, 405, 405, 405, 405)),
+    # Næstved's leader's background export: its page and file are its owner's only.
+    "klik:export_job": Row(
+        (302, 404, 404, 200, 404), (302, 405, 405, 405, 405),
+        lambda o: {"pk": o.export_job.pk}, page=True),
+    "klik:export_job_file": Row(
+        (302, 404, 404, 200, 404), (302, 405, 405, 405, 405),
+        lambda o: {"pk": o.export_job.pk}),
     # Næstved's task: KOMBIT staff read it, Næstved and the admin save it (services.may_change,
     # so an empty POST is the form again with its errors), Hørsholm never finds it.
     "klik:detail": Row(

@@ -382,3 +382,28 @@ def test_load_bench_gives_every_task_one_copy_per_municipality():
 
     for task in Task.objects.filter(project__slug__startswith="bench-"):
         assert task.municipality_tasks.count() == 98
+
+
+def test_load_bench_scale_grows_every_municipality_but_the_steady_one():
+    call_command(
+        "load_bench",
+        scale=2,
+        projects=2,
+        tasks_per_project=3,
+        persons_per_municipality=1,
+        stdout=StringIO(),
+    )
+
+    copies = MunicipalityTask.objects.filter(task__project__slug__startswith="bench-")
+    assert Task.objects.filter(project__slug__startswith="bench-").count() == 2 * 6
+    assert copies.filter(municipality__code="370").count() == 2 * 3
+    assert copies.filter(municipality__code="223").count() == 2 * 6
+    assert copies.count() == 97 * 12 + 6
+
+
+def test_load_bench_at_a_small_scale_loads_every_municipality():
+    call_command("load_bench", scale=0.02, persons_per_municipality=1, stdout=StringIO())
+
+    copies = MunicipalityTask.objects.filter(task__project__slug__startswith="bench-")
+    assert Task.objects.filter(project__slug__startswith="bench-").count() == 30 * 2
+    assert copies.count() == 98 * 60

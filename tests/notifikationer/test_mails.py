@@ -126,7 +126,7 @@ def test_with_the_database_queue_the_worker_sends_or_the_command_delivers_itself
         assert job.task_path == "notifikationer.tasks.deliver_mail"
         job.task.call(*job.args_kwargs["args"], **job.args_kwargs["kwargs"])  # the worker's run
         assert [m.to for m in outbox] == [["anne@naestved.dk"]]
-        # make run's scheduler: no worker beside it, so it sends its mails itself.
+        # Where no worker runs (--deliver), the command sends its mails itself.
         assign(municipality_task(naestved), leader, executor=bo)
         call_command("send_notifications", "--deliver")
         assert [m.to for m in outbox] == [["anne@naestved.dk"], ["bo@naestved.dk"]]

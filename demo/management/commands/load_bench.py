@@ -20,15 +20,28 @@ class Command(BaseCommand):
         parser.add_argument("--projects", type=int, default=30)
         parser.add_argument("--tasks-per-project", type=int, default=80)
         parser.add_argument("--persons-per-municipality", type=int, default=5)
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=None,
+            help=(
+                "Multiply the tasks per project (0.25, 1, 4, ...) for every municipality but "
+                f"{bench.STEADY_MUNICIPALITY}, whose own rows stay at the default's."
+            ),
+        )
 
     def handle(self, *args, **options):
         if facts.catalogue_is_empty() or not Municipality.objects.exists():
             call_command("load_facts", stdout=self.stdout)
-        size = bench.BenchSize(
-            projects=options["projects"],
-            tasks_per_project=options["tasks_per_project"],
-            persons_per_municipality=options["persons_per_municipality"],
-        )
+        sizes = {
+            "projects": options["projects"],
+            "tasks_per_project": options["tasks_per_project"],
+            "persons_per_municipality": options["persons_per_municipality"],
+        }
+        if options["scale"] is None:
+            size = bench.BenchSize(**sizes)
+        else:
+            size = bench.BenchSize.scaled(options["scale"], **sizes)
         started = time.monotonic()
         counts = bench.bench_load(seed=options["seed"], size=size)
         seconds = time.monotonic() - started

@@ -2,7 +2,7 @@
 from `make run`. Idempotent: a second run the same day sends nothing new.
 
 The mails it queues are sent by the background worker (`manage.py db_worker`). With
-`--deliver` it sends them itself, each recorded and retried the same way, so `make run` needs
+`--deliver` it sends them itself, each recorded and retried the same way, so it needs
 no worker beside it."""
 
 import time
