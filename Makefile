@@ -57,6 +57,8 @@ chromium:
 	  echo "Fejl/Error: Chromium mangler/is missing at $(CHROMIUM): installér/install the package 'chromium' (sudo apt-get install chromium) and run make test again." >&2; \
 	  exit 1; }
 
+# Links in make run's (console) mails point at the port it serves, unless SITE_URL says otherwise.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_facts
