@@ -57,15 +57,20 @@ chromium:
 	  echo "Fejl/Error: Chromium mangler/is missing at $(CHROMIUM): installér/install the package 'chromium' (sudo apt-get install chromium) and run make test again." >&2; \
 	  exit 1; }
 
+# Links in make run's (console) mails point at the port it serves, unless SITE_URL says otherwise.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_facts
 	$(MANAGE) load_demo
-	@# The worker makes large exports in the background; it stops when runserver does.
-	$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@# Beside runserver: the worker (large exports, the mails) and the scheduler, hourly (mails
+	@# due, the trend's counts; idempotent). Both stop when runserver does.
+	$(MANAGE) db_worker & worker=$$!; \
+	  $(MANAGE) send_notifications --backfill --every 3600 & scheduler=$$!; \
+	  trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver 127.0.0.1:$(PORT)
 
-# The background worker alone (large exports): django-tasks' database queue.
+# The background worker alone (large exports, the mails): django-tasks' database queue.
 worker: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) db_worker

@@ -217,7 +217,9 @@ def demo_users_ensure(*, logins) -> list[str]:
             municipality=municipality,
             is_staff=login.superuser or login.staff,
             is_superuser=login.superuser,
-            email=login.email,
+            # Every demo login has an address, so it gets (console) mail and sees the
+            # preferences form; a programme leader's is their demo person's.
+            email=login.email or f"{login.username}@example.dk",
         )
         user.first_name, _, user.last_name = login.full_name.partition(" ")
         user.set_password(login.password)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("klik/", include("klik.urls")),
     path("roller/", include("rollegalleri.urls")),
+    path("", include("notifikationer.urls")),
     path("", include("overblik.urls")),
 ]
 

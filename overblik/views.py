@@ -14,6 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from klik.models import Colour, MunicipalityTask, SavedFilter
+from notifikationer.trend import trend_for
 from portfolio.filtering import FilterPolicyMixin, is_usable, refuse_other_municipality
 from portfolio.models import (
     INTERFACE_CODE_RE,
@@ -71,6 +72,7 @@ class DashboardView(TemplateView):
             today=today,
             colours=[(Colour(c), counts[c]) for c in Colour.values],
             months=charts.months_ahead(tasks, today),
+            trend=trend_for(user, today),
             chart=charts.chart_size(),
             stack_order=charts.STACK_ORDER,
             escalate=list(escalate[:ESCALATION_ROWS]),
@@ -270,6 +272,7 @@ class ProjectView(DetailView):
         return super().get_context_data(
             tasks=rows,
             totals=colour_totals(rows),
+            trend=trend_for(user, timezone.localdate(), project),
             single_municipality=bool(user.municipality_id),
             roles=roles.order_by("-required", "role__category", "role__position", "role__name"),
             events=Event.objects.for_list().filter(project=project).order_by("starts_at"),

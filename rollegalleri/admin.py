@@ -90,7 +90,7 @@ class AssignmentByPersonInline(admin.TabularInline):
 
     model = RoleAssignment
     formset = AssignmentFormSet
-    fields = ("role", "project", "started_on", "ended_on")
+    fields = ("role", "project", "started_on", "ended_on", "primary")
     autocomplete_fields = ("role", "project")
     extra = 0
 

@@ -50,3 +50,8 @@ class RoleAssignmentForm(DkfdsMixin, forms.Form):
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    primary = forms.BooleanField(
+        label=_("Primary holder"),
+        required=False,
+        help_text=_("Where several hold the role, the primary holder gets the role's mail."),
+    )

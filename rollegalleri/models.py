@@ -290,6 +290,17 @@ class RoleAssignmentQuerySet(models.QuerySet):
             .order_by("person__name", "pk")
         )
 
+    def addressees(self):
+        """Current holders with an e-mail, primary holders first: for each role, mail goes to
+        its primary holder, or to every holder when none is marked primary."""
+        return (
+            self.current()
+            .filter(person__retired_on__isnull=True)
+            .exclude(person__email="")
+            .select_related("person", "role")
+            .order_by("role_id", "-primary", "person__name", "pk")
+        )
+
     def for_person_page(self):
         """Adds the role and project a person's assignment list shows, newest first."""
         return self.select_related("role", "project").order_by(
@@ -317,6 +328,11 @@ class RoleAssignment(models.Model):
     )
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    primary = models.BooleanField(
+        _("primary"),
+        default=False,
+        help_text=_("Where several hold the role, the primary holder gets the role's mail."),
+    )
 
     objects = RoleAssignmentQuerySet.as_manager()
 

@@ -94,8 +94,10 @@ def role_assignment_create(
     role: Role,
     project: Project | None = None,
     started_on: datetime.date | None = None,
+    primary: bool = False,
 ) -> RoleAssignment:
-    """Give `person` the role for `project` (or across projects when None).
+    """Give `person` the role for `project` (or across projects when None); `primary` marks
+    them the addressee of the role's mail where several hold it.
 
     Refuses a person of another municipality, a retired person and a duplicate of a current
     assignment, each with its module-constant message.
@@ -113,6 +115,7 @@ def role_assignment_create(
         role=role,
         project=project,
         started_on=started_on or timezone.localdate(),
+        primary=primary,
     )
     assignment.full_clean(validate_constraints=False)
     try:

@@ -36,8 +36,6 @@ ACCESSIBILITY_STATEMENT_URL = ENV.get(
 # Server errors are mailed to these addresses (comma-separated); none: no mail.
 ADMINS = [(a.strip(), a.strip()) for a in ENV.get("DJANGO_ADMINS", "").split(",") if a.strip()]
 SERVER_EMAIL = ENV.get("DJANGO_SERVER_EMAIL", "root@localhost")
-EMAIL_HOST = ENV.get("DJANGO_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(ENV.get("DJANGO_EMAIL_PORT", "25"))
 LOG_LEVEL = ENV.get("DJANGO_LOG_LEVEL", "INFO")
 # `make bench` (settings.bench) runs against its own PostgreSQL database, never the real one.
 BENCH_DATABASE_URL = ENV.get(
@@ -63,6 +61,7 @@ INSTALLED_APPS = [
     "portfolio",
     "rollegalleri",
     "klik",
+    "notifikationer",
     "overblik",
     "demo",
 ]
@@ -204,6 +203,22 @@ STORAGES = {
 # queue from the same database, so SQLite and PostgreSQL both work without another service.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# --- Mail -------------------------------------------------------------------
+
+# SMTP in production (the notifications and the server-error mails to ADMINS); dev.py prints
+# mails to the console and test.py keeps them in memory.
+EMAIL_BACKEND = ENV.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = ENV.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(ENV.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = ENV.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = ENV.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = ENV.get("DJANGO_EMAIL_USE_TLS", "") == "1"
+EMAIL_USE_SSL = ENV.get("DJANGO_EMAIL_USE_SSL", "") == "1"
+EMAIL_TIMEOUT = int(ENV.get("DJANGO_EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = ENV.get("DJANGO_DEFAULT_FROM_EMAIL", "KOMBIT-programleder <noreply@localhost>")
+# Absolute links in mails and the calendar feed start with this (no trailing slash).
+SITE_URL = ENV.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # --- Tables ---------------------------------------------------------------
 
 DJANGO_TABLES2_TEMPLATE = "includes/table.html"
@@ -214,6 +229,15 @@ DJANGO_TABLES2_TEMPLATE = "includes/table.html"
 KLIK_WARNING_DAYS = int(ENV.get("KLIK_WARNING_DAYS", "14"))
 # Days without a change after which a red or yellow task is listed for escalation.
 KLIK_ESCALATION_DAYS = int(ENV.get("KLIK_ESCALATION_DAYS", "14"))
+# Days before the deadline at which the responsible and executor get a reminder.
+KLIK_REMINDER_DAYS = int(ENV.get("KLIK_REMINDER_DAYS", "14"))
+# How far back the scheduler looks for assignments, publications and tasks turning red; runs
+# at least daily, so a few days' margin covers a missed run without mailing old news.
+NOTIFY_LOOKBACK_DAYS = int(ENV.get("NOTIFY_LOOKBACK_DAYS", "3"))
+# Sending attempts before a failed mail is given up.
+MAIL_MAX_ATTEMPTS = int(ENV.get("MAIL_MAX_ATTEMPTS", "5"))
+# The gallery role whose primary holder is a municipality's programme leader for mail too.
+PROGRAMME_LEADER_ROLE_SLUG = "kombit-programleder"
 # An Excel export of more rows than this is made in the background by the worker, so no
 # request waits for it; its file is kept for a day, for the user who asked for it only.
 KLIK_EXPORT_JOB_ROWS = int(ENV.get("KLIK_EXPORT_JOB_ROWS", "50000"))

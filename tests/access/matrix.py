@@ -22,6 +22,8 @@ from django_tasks_db.models import DBTaskResult
 
 from klik.models import ExportJob, MunicipalityTaskChange, PendingImport
 from klik.saved_filters import saved_filter_create
+from notifikationer.mails import unsubscribe_token
+from notifikationer.models import CalendarFeed, ColourCount, MailPreference, OutgoingMail
 from portfolio.groups import VIEW_ALL
 from portfolio.models import Material, Project
 from tests.factories import (
@@ -70,6 +72,7 @@ class Objects:
     users: dict = field(default_factory=dict)
     saved_filter: object = None
     pending_import: object = None
+    feed: object = None  # Næstved's leader's calendar feed
     export_job: object = None
 
 
@@ -106,6 +109,19 @@ def objects_make(naestved, hoersholm):
         run_after=timezone.now(),
     )
     saved = saved_filter_create(owner=users["leader"], name="Røde opgaver", query="status=red")
+    MailPreference.objects.create(email=person.email)
+    OutgoingMail.objects.create(
+        recipient=person.email,
+        municipality=naestved,
+        topic="tasks",
+        subject="KLIK – Næstved: 1 opgave til dig",
+        body_text="Kære Ida",
+        body_html="<p>Kære Ida</p>",
+        unsubscribe_url="https://kombitpl.example.org/notifikationer/afmeld/x/",
+    )
+    ColourCount.objects.create(
+        day=timezone.localdate(), municipality=naestved, project=project, red=1
+    )
     return Objects(
         naestved,
         hoersholm,
@@ -119,6 +135,7 @@ def objects_make(naestved, hoersholm):
         saved_filter=saved,
         pending_import=pending_import_make(users["leader"]),
         export_job=export_job_make(users["leader"]),
+        feed=CalendarFeed.objects.create(user=users["leader"]),
     )
 
 
@@ -221,6 +238,21 @@ ROWS = {
     "klik:import_detail": Row(
         (302, 404, 404, 200, 404), (302, 404, 404, 302, 404),
         lambda o: {"pk": o.pending_import.pk}, page=True),
+    # Anyone signed in chooses their own mail. The matrix's logins have no address, so a POST
+    # is told why and sent back to the page (302).
+    "notifikationer:preferences": Row(
+        (302, 200, 200, 200, 200), (302, 302, 302, 302, 302), page=True),
+    # POST only: a new calendar address for the one who asks.
+    "notifikationer:calendar_manage": Row((302, 405, 405, 405, 405), (302, 302, 302, 302, 302)),
+    # No login: the signed token is the right to unsubscribe. GET shows the button, POST (the
+    # button or the mail program's one-click) turns the mail off.
+    "notifikationer:unsubscribe": Row(
+        (200, 200, 200, 200, 200), (200, 200, 200, 200, 200),
+        lambda o: {"token": unsubscribe_token(o.person.email, ["tasks"])}, page=True),
+    # No session: the secret token is the feed's only key, whoever holds it. Read-only, so
+    # POST reads it too.
+    "notifikationer:calendar": Row(
+        (200, 200, 200, 200, 200), (200, 200, 200, 200, 200), lambda o: {"token": o.feed.token}),
     "rollegalleri:list": Row((302, 200, 200, 200, 200), (302, 405, 405, 405, 405), page=True),
     "rollegalleri:detail": Row(
         (302, 200, 200, 200, 200), (302, 405, 405, 405, 405),
@@ -276,8 +308,9 @@ ROWS = {
         (302, 404, 404, 302, 302), (302, 404, 404, 302, 302), lambda o: {"url": "nope/"}),
 }
 # Admin pages that differ from their family's row, as (GET, POST): records nobody writes by
-# hand. The task history and the job queue are read-only even for the superuser; django-axes'
-# login records can be read and deleted, and a save of one changes nothing and redirects.
+# hand. The task history, the job queue, sent mail and calendar tokens are read-only even for the
+# superuser; django-axes' login records can be read and deleted, and a save of one changes nothing
+# and redirects.
 EXCEPTIONS = {
     ("admin:klik_municipalitytaskchange_add", "admin"): (403, 403),
     ("admin:klik_municipalitytaskchange_change", "admin"): (200, 403),
@@ -285,6 +318,10 @@ EXCEPTIONS = {
     ("admin:django_tasks_database_dbtaskresult_add", "admin"): (403, 403),
     ("admin:django_tasks_database_dbtaskresult_change", "admin"): (200, 403),
     ("admin:django_tasks_database_dbtaskresult_delete", "admin"): (403, 403),
+    ("admin:notifikationer_outgoingmail_add", "admin"): (403, 403),
+    ("admin:notifikationer_calendarfeed_add", "admin"): (403, 403),
+    # A feed's fields are all read-only: a save changes nothing and redirects.
+    ("admin:notifikationer_calendarfeed_change", "admin"): (200, 302),
     **{(f"admin:axes_{m}_add", "admin"): (403, 403) for m in AXES_MODELS},
     **{(f"admin:axes_{m}_change", "admin"): (200, 302) for m in AXES_MODELS},
 }

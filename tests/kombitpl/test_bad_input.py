@@ -5,6 +5,7 @@ rows it lists. (The exports have their own such test in tests/klik/test_export_t
 """
 
 import re
+from urllib.parse import quote
 
 import pytest
 from hypothesis import example, given
@@ -19,6 +20,7 @@ from klik.models import (
     PendingImport,
     SavedFilter,
 )
+from notifikationer.models import CalendarFeed, MailPreference
 from overblik.filters import OverviewFilter
 from rollegalleri.filters import PersonFilter, StaffingFilter
 from rollegalleri.models import Person, RoleAssignment
@@ -70,6 +72,8 @@ def snapshot():
         PendingImport.objects.count(),
         list(Person.objects.order_by("pk").values_list("pk", "name", "email", "retired_on")),
         RoleAssignment.objects.count(),
+        list(MailPreference.objects.order_by("pk").values()),
+        list(CalendarFeed.objects.order_by("pk").values_list("pk", "token")),
     )
 
 
@@ -231,7 +235,7 @@ def test_the_role_assignment_form_never_errs_and_a_refused_one_changes_nothing(l
     person = data["person"]
 
     @EXAMPLES
-    @given(sent=values(["role", "project", "started_on", "ended_on", "note"]))
+    @given(sent=values(["role", "project", "started_on", "ended_on", "note", "primary"]))
     def check(sent):
         before = snapshot()
         response = leader_client.post(f"/roller/personer/{person.pk}/tildel/", sent)
@@ -255,6 +259,51 @@ def test_no_upload_gives_a_server_error_or_keeps_a_file(leader_client, data):
         upload = SimpleUploadedFile(base if base.strip(". ") else "x", content)
         response = leader_client.post("/klik/import/", {"file": upload})
         assert response.status_code == 200, (content[:20], response.status_code)
+        assert snapshot() == before
+
+    check()
+
+
+PREFERENCE_FIELDS = [
+    "enabled",
+    "tasks",
+    "published",
+    "digest",
+    "digest_weekday",
+    "national_digest",
+    "action",
+]
+
+
+@pytest.mark.parametrize("who", ["leader", "kombit"])
+def test_the_preferences_form_never_errs_and_a_refused_one_changes_nothing(
+    clients, data, leader, kombit, who
+):
+    user = {"leader": leader, "kombit": kombit}[who]
+    user.email = f"{who}@example.org"
+    user.save()
+
+    @EXAMPLES
+    @given(sent=values(PREFERENCE_FIELDS), where=st.sampled_from(["", "kalender/"]))
+    @example(sent={"digest_weekday": "7", "enabled": "on"}, where="")
+    def check(sent, where):
+        before = snapshot()
+        response = clients[who].post(f"/notifikationer/{where}", sent)
+        assert response.status_code in (200, 302), (sent, response.status_code)
+        if response.status_code == 200:
+            assert snapshot() == before, sent
+
+    check()
+
+
+def test_no_unsubscribe_token_gives_a_server_error_or_changes_anything(client, data):
+    @EXAMPLES
+    @given(token=form_text.filter(lambda s: s.strip()), method=st.sampled_from(["get", "post"]))
+    @example(token="eyJlIjoiYUBiLmRrIiwidCI6WyJ0YXNrcyJdfQ:1tX:abc", method="post")
+    def check(token, method):
+        before = snapshot()
+        response = getattr(client, method)(f"/notifikationer/afmeld/{quote(token, safe='')}/")
+        assert response.status_code in (400, 404), (token, response.status_code)
         assert snapshot() == before
 
     check()

@@ -78,11 +78,12 @@ def test_the_dashboard_runs_the_same_queries_for_5_and_50_tasks(
     leader_client, naestved, hoersholm, django_assert_num_queries
 ):
     TaskFactory.create_batch(5)
-    # One aggregate gives counts, escalation count and matrix; one the chart (issue 12).
-    with django_assert_num_queries(9):
+    # One aggregate gives counts, escalation count and matrix; one the chart (issue 12); one
+    # the trend chart (issue 14).
+    with django_assert_num_queries(10):
         assert counts_on_page(leader_client.get("/"))["yellow"] == 5
     TaskFactory.create_batch(45)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert counts_on_page(leader_client.get("/"))["yellow"] == 50
 
 
@@ -360,8 +361,9 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     client.force_login(request.getfixturevalue(who))
 
     # KOMBIT's matrix names its municipalities and projects (+2); a leader's page counts the
-    # unstaffed roles (+1). One aggregate gives counts, escalation count and matrix (issue 12).
-    with django_assert_num_queries({"leader": 10, "kombit": 11}[who]):
+    # unstaffed roles (+1). One aggregate gives counts, escalation count and matrix (issue 12),
+    # one the trend chart (issue 14).
+    with django_assert_num_queries({"leader": 11, "kombit": 12}[who]):
         response = client.get("/")
     assert response.status_code == 200
 

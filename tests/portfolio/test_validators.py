@@ -43,7 +43,7 @@ def test_the_message_is_danish_and_names_the_character(danish):
 
 def free_text_fields():
     """Every plain CharField and TextField without choices or a rule of its own."""
-    for app in ("portfolio", "rollegalleri", "klik"):
+    for app in ("portfolio", "rollegalleri", "klik", "notifikationer"):
         for model in apps.get_app_config(app).get_models():
             if (app, model._meta.model_name) in NOT_FREE_TEXT:
                 continue

@@ -145,6 +145,18 @@ def test_a_duplicate_assignment_is_refused_with_a_message(leader_client, ane, fo
     assert RoleAssignment.objects.count() == 1
 
 
+def test_a_leader_marks_the_primary_holder_on_the_assignment_form(leader_client, ane, danish):
+    role = RoleFactory(name="Tekniker")
+    response = leader_client.post(
+        f"/roller/personer/{ane.pk}/tildel/",
+        {"role": role.pk, "started_on": "2026-05-01", "primary": "on"},
+        follow=True,
+    )
+    assert RoleAssignment.objects.get().primary is True
+    row = page(response).xpath("//tr[@data-assignment]")[0]
+    assert "".join(row.xpath(".//td[1]//text()")) == "Tekniker (primær)"
+
+
 def test_the_assignment_form_preselects_role_and_project_from_the_query(leader_client, ane):
     role = RoleFactory(slug="tekniker")
     bbr = ProjectFactory(slug="bbr")
