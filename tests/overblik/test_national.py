@@ -164,9 +164,9 @@ def test_a_programme_leader_naming_their_own_municipality_sees_their_page(leader
 
 
 def test_comparing_runs_a_fixed_number_of_queries(ranked, kombit_client, django_assert_num_queries):
-    # The national page's 11, the chosen codes checked, the side-by-side escalation lists (one
-    # query for all of them) and the municipalities' and projects' names for the table.
-    with django_assert_num_queries(14):
+    # The national page's 12 (with the trend), the chosen codes checked, the side-by-side
+    # escalation lists (one query for all of them), the municipalities and projects for the table.
+    with django_assert_num_queries(15):
         kombit_client.get("/?municipality=370&municipality=461")
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         kombit_client.get("/?municipality=370&municipality=461&municipality=751")
