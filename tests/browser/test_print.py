@@ -68,6 +68,9 @@ def test_a_programme_leader_prints_the_page_landscape_without_navigation_and_eve
     for words in SCREEN_ONLY:
         assert words not in text, words
     assert last_header and last_header in text
+    # The table runs over more than one page, and each page repeats its header row.
+    assert len(pages) > 1
+    assert all(last_header in p.extract_text() for p in pages)
     # Colour is never alone: the status words are printed.
     assert "Ubesat" in text if "bemanding" in path else "Rød" in text
 
