@@ -6,12 +6,16 @@ bench/RESULTS.md): 2–3× faster than openpyxl's write-only mode for the same c
 faster native writers cannot give a single cell its own fill or quote prefix.
 """
 
+import datetime
 import tempfile
 
 import xlsxwriter
+from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django_tables2 import RequestConfig
 from xlsxwriter.worksheet import Worksheet
 
@@ -27,6 +31,11 @@ DATE_FORMAT = "DD-MM-YYYY"
 DATETIME_FORMAT = "DD-MM-YYYY HH:MM"
 # Rows between two calls of a workbook's `progress` callback.
 PROGRESS_EVERY = 1000
+# Excel holds at most 65,530 hyperlinks per worksheet, and XlsxWriter writes nothing at all in a
+# cell past that limit; rows beyond it get their link as plain text (the same URL, not clickable).
+# XlsxWriter keeps the hyperlinks in memory until the sheet is closed (about 0.5 KB each, measured
+# with tracemalloc), so the limit also caps what they add to the export's memory (~35 MiB).
+URL_LIMIT = 65_530
 WRITER_OPTIONS = {
     "constant_memory": True,
     # Text is text: never a formula, a number or a link because of how it looks.
@@ -153,13 +162,23 @@ def _writer(sheet, formats):
     return write
 
 
+def print_setup(sheet, title):
+    """Landscape A4, one page wide, the header row on every page, the title in the page
+    header and the page number in the footer."""
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    # "&" starts a header code: a literal one is doubled.
+    sheet.set_header(f'&C&"-,Bold"{title.replace("&", "&&")}')
+    sheet.set_footer("&C" + _("Page &P of &N"))
+
+
 def _write_tasks(sheet, formats, queryset, link_for, progress):
     for index, width in enumerate(COLUMN_WIDTHS):
         sheet.set_column(index, index, width)
     sheet.freeze_panes(1, 0)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(0)
+    print_setup(sheet, SHEET_TITLE)
     sheet.write_row(0, 0, headers(), formats.bold)
     codes = interface_codes(queryset)
     labels = {c: str(Colour(c).label) for c in Colour.values}
@@ -170,6 +189,7 @@ def _write_tasks(sheet, formats, queryset, link_for, progress):
         sheet.write_datetime,
     )
     date, fills = formats.date, formats.fills
+    write_url, url_limit = sheet.write_url, URL_LIMIT
     n = 0
     for n, row in enumerate(export_rows(queryset), start=1):
         pk, task_id, municipality, project, title, system, start, deadline = row[:8]
@@ -187,7 +207,12 @@ def _write_tasks(sheet, formats, queryset, link_for, progress):
         write_string(n, 8, states[state])
         text(n, 9, responsible)
         text(n, 10, executor)
-        write_string(n, 11, link_for(pk))
+        # Our own task page, written by us: a hyperlink showing its URL, never a formula.
+        # Past Excel's limit the same URL is plain text.
+        if n <= url_limit:
+            write_url(n, 11, link_for(pk), None, link_for(pk))
+        else:
+            write_string(n, 11, link_for(pk))
         if progress and n % PROGRESS_EVERY == 0:
             progress(n)
     sheet.autofilter(0, 0, n, len(COLUMN_WIDTHS) - 1)
@@ -197,7 +222,8 @@ def _write_tasks(sheet, formats, queryset, link_for, progress):
 def _write_filters(sheet, formats, filters, exported_at, count):
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 1, 50)
-    sheet.write_row(0, 0, [_("Filter"), _("Value")], formats.bold)
+    # The noun as a column heading, not the list page's button ("Filtrér").
+    sheet.write_row(0, 0, [pgettext("heading", "Filter"), _("Value")], formats.bold)
     sheet.write_string(1, 0, _("Exported"))
     sheet.write_datetime(1, 1, exported_at, formats.datetime)
     sheet.write_string(2, 0, _("Rows"))
@@ -232,20 +258,67 @@ def export_queryset(request, filterset):
     none while a filter is bad) and the (label, value) filters they were made with."""
     # The table applies ?sort= exactly as the list does, so both share one order.
     table = RequestConfig(request, paginate=False).configure(TaskTable(filtered(filterset)))
-    return table.data.data, applied_filters(request, filterset)
+    return table.data.data, applied_filters(request, filterset, table)
 
 
-def applied_filters(request, filterset):
-    """(label, value) for each query parameter the export was made with, then why a bad
+def applied_filters(request, filterset, table):
+    """(label, value) for each query parameter the export was made with, in words as the list
+    page shows them ("Status: Rød, Gul", "Sortering: Slutdato, faldende"), then why a bad
     query has no rows."""
-    labels = {name: str(field.label) for name, field in filterset.form.fields.items()}
-    labels["sort"] = _("Sort")
+    form = filterset.form
+    if filterset.is_bound:
+        filterset.is_valid()  # Cleans the form: the valid fields' values, even beside bad ones.
+    cleaned = getattr(form, "cleaned_data", {})
     filters = []
     for name in request.GET:
         values = [v for v in request.GET.getlist(name) if v]
-        if name in labels and values:
-            filters.append((labels[name], ", ".join(values)))
+        if not values:
+            continue
+        if name == "sort":
+            filters.append((_("Sort"), sort_label(table, values[0])))
+        elif name in form.fields:
+            field = form.fields[name]
+            if name in cleaned and name not in form.errors:
+                words = choice_words(field, cleaned[name])
+            else:
+                # A bad value, shown as typed; filter_errors below says what is wrong with it.
+                words = values
+            if words:
+                filters.append((str(field.label), ", ".join(words)))
     return filters + filter_errors(filterset)
+
+
+def choice_words(field, value):
+    """A cleaned filter value as the words its form shows: choice labels, the chosen objects'
+    labels, Ja/Nej, dd.mm.yyyy; [] for nothing chosen."""
+    if isinstance(value, bool):
+        return [_("Yes") if value else _("No")]
+    if value is None or value == "":
+        return []
+    if isinstance(value, datetime.date):
+        return [date_format(value, "SHORT_DATE_FORMAT")]
+    items = value if isinstance(value, list | tuple | QuerySet) else [value]
+    if hasattr(field, "label_from_instance"):
+        return [str(field.label_from_instance(item)) for item in items]
+    if getattr(field, "choices", None):
+        labels = {str(key): str(label) for key, label in field.choices}
+        return [labels.get(str(item), str(item)) for item in items]
+    return [str(item) for item in items]
+
+
+def sort_label(table, value):
+    """`?sort=-deadline` as "Slutdato, faldende": each sorted column's header and direction; a
+    name that is no column (the list ignores it) as typed."""
+    parts = []
+    for key in value.split(","):
+        descending = key.startswith("-")
+        name = key.lstrip("-")
+        if name in table.columns.names() and table.columns[name].orderable:
+            direction = _("descending") if descending else _("ascending")
+            parts.append(f"{table.columns[name].header}, {direction}")
+        else:
+            parts.append(key)
+    return "; ".join(parts)
 
 
 def export_filename(day):

@@ -11,8 +11,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.properties import PageSetupProperties
 
-from portfolio.spreadsheets import text_cell
+from portfolio.spreadsheets import XML_FORBIDDEN_RE, text_cell
 
 
 def _cell(sheet, value):
@@ -20,6 +21,24 @@ def _cell(sheet, value):
     if isinstance(value, str | Promise):
         return text_cell(sheet, value)
     return value
+
+
+def _print_setup(sheet, title):
+    """Landscape A4, one page wide, the header row on every page, the title in the page header
+    and the page number in the footer, as the KLIK export prints. A write-only sheet writes its
+    properties with the first row, so this comes before any row."""
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = 9  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_title_rows = "1:1"
+    # A stored name may hold characters an xlsx file cannot; "&" starts a header code, so a
+    # literal one is doubled.
+    title = XML_FORBIDDEN_RE.sub("", title).replace("&", "&&")
+    sheet.HeaderFooter.oddHeader.center.text = title
+    sheet.HeaderFooter.oddHeader.center.font = "-,Bold"
+    sheet.HeaderFooter.oddFooter.center.text = _("Page &P of &N")
 
 
 def _header(sheet, titles):
@@ -77,7 +96,11 @@ def _national_rows(matrix):
 def staffing_workbook(*, matrix, filters: list[tuple[str, str]], today: datetime.date) -> bytes:
     """The matrix as xlsx bytes: one row per cell, then a sheet naming filters and date."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Staffing"))
+    title = _("Staffing")
+    sheet = workbook.create_sheet(title)
+    if matrix.municipality is not None:
+        title = f"{title} – {matrix.municipality.name}"
+    _print_setup(sheet, title)
     if matrix.municipality is not None:
         titles = [
             _("Municipality"),

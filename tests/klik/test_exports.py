@@ -121,9 +121,9 @@ def test_second_sheet_names_the_filters_and_the_time(leader_client, make_task):
     before = datetime.datetime.now().replace(microsecond=0) - datetime.timedelta(minutes=61)
     sheet = workbook(leader_client.get(f"/klik/eksport.xlsx?{query}"))["Filtre"]
     rows = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows["Status"] == "red"
+    assert rows["Status"] == "Rød"
     assert rows["Søg"] == "adgang"
-    assert rows["Sortering"] == "-deadline"
+    assert rows["Sortering"] == "Slutdato, faldende"
     assert rows["Rækker"] == 0
     assert isinstance(rows["Eksporteret"], datetime.datetime)
     assert rows["Eksporteret"] >= before
@@ -321,3 +321,92 @@ def test_the_sheet_prints_landscape_one_page_wide_with_the_header_repeated(
     # One page wide is the file format's default, so a writer may leave fitToWidth out.
     assert (sheet.page_setup.fitToWidth or 1, sheet.page_setup.fitToHeight) == (1, 0)
     assert sheet.print_title_rows == "$1:$1"
+    assert sheet.page_setup.paperSize == 9  # A4
+    assert sheet.oddHeader.center.text == "KLIK-opgaver"
+    assert sheet.oddFooter.center.text == "Side &P af &N"
+
+
+def test_link_cells_are_hyperlinks_to_our_task_pages_and_never_formulas(leader_client, make_task):
+    tasks = [make_task(Colour.RED), make_task(Colour.GREEN)]
+    sheet = workbook(leader_client.get("/klik/eksport.xlsx?sort=status"))["KLIK-opgaver"]
+    for mt, row in zip(tasks, sheet.iter_rows(min_row=2), strict=True):
+        link = row[11]
+        assert link.value == f"http://testserver/klik/{mt.pk}/"
+        assert link.data_type == "s"
+        assert link.hyperlink.target == link.value
+    # Only the Link column: text that looks like an address elsewhere stays text.
+    assert all(cell.hyperlink is None for row in sheet.iter_rows() for cell in row[:11])
+
+
+def test_links_past_excels_limit_of_hyperlinks_are_plain_text(
+    leader_client, make_task, monkeypatch
+):
+    from klik import exports
+
+    monkeypatch.setattr(exports, "URL_LIMIT", 2)
+    tasks = [make_task(Colour.RED) for _ in range(3)]
+    sheet = workbook(leader_client.get("/klik/eksport.xlsx"))["KLIK-opgaver"]
+    links = [row[11] for row in sheet.iter_rows(min_row=2)]
+    assert sorted(int(c.value.rstrip("/").rsplit("/", 1)[1]) for c in links) == sorted(
+        mt.pk for mt in tasks
+    )
+    assert [c.hyperlink is not None for c in links] == [True, True, False]
+
+
+def filter_sheet(client, query):
+    sheet = workbook(client.get(f"/klik/eksport.xlsx?{urlencode(query)}"))["Filtre"]
+    return {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+
+
+def test_the_filter_sheet_shows_each_filter_in_words_not_slugs(leader_client, naestved):
+    sts = SupportSystemFactory(slug="sts", name="STS Adgangsstyring")
+    ProjectFactory(slug="sapa", short_name="SAPA")
+    ProjectFactory(slug="bbr", short_name="BBR")
+    InterfaceFactory(code="SF1511", name="Kvittering")
+    anna = PersonFactory(municipality=naestved, name="Anna Jensen")
+    query = [
+        ("status", "red"),
+        ("status", "yellow"),
+        ("project", "sapa"),
+        ("project", "bbr"),
+        ("support_system", sts.slug),
+        ("interface", "SF1511"),
+        ("municipality", "370"),
+        ("state", "open"),
+        ("state", "done"),
+        ("responsible", anna.pk),
+        ("unassigned", "on"),
+        ("deadline_after", "2027-01-31"),
+        ("q", "adgang"),
+        ("sort", "-deadline"),
+        ("page", "2"),
+    ]
+    rows = filter_sheet(leader_client, query)
+    assert rows["Status"] == "Rød, Gul"
+    assert set(rows["Projekt"].split(", ")) == {"SAPA", "BBR"}
+    assert rows["Støttesystem"] == "STS Adgangsstyring"
+    assert rows["Snitflade"] == "SF1511 Kvittering"
+    assert rows["Kommune"] == "Næstved"
+    assert rows["Tilstand"] == "Alle åbne, Løst"
+    assert rows["Ansvarlig"] == "Anna Jensen"
+    assert rows["Mangler ansvarlig eller udfører"] == "Ja"
+    assert rows["Slutdato fra"] == "31.01.2027"
+    assert rows["Søg"] == "adgang"
+    assert rows["Sortering"] == "Slutdato, faldende"
+    assert "page" not in rows and "2" not in rows.values()
+
+
+def test_the_filter_sheet_names_an_ascending_sort_and_keeps_a_bad_value_as_typed(
+    leader_client, make_task
+):
+    rows = filter_sheet(leader_client, [("sort", "title"), ("status", "purple")])
+    assert rows["Sortering"] == "Opgave, stigende"
+    assert rows["Status"] == "purple"
+    assert rows["Fejl i Status"]
+    rows = filter_sheet(leader_client, [("sort", "nonsense")])
+    assert rows["Sortering"] == "nonsense"
+
+
+def test_the_filter_sheet_heading_is_a_noun(leader_client):
+    sheet = workbook(leader_client.get("/klik/eksport.xlsx"))["Filtre"]
+    assert [c.value for c in sheet[1]] == ["Filter", "Værdi"]

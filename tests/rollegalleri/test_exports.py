@@ -188,3 +188,36 @@ def test_the_national_export_for_kombit_staff_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(5):
         response = kombit_client.get("/roller/bemanding/eksport.xlsx")
     assert len(list(workbook(response)["Bemanding"].iter_rows())) == 1 + size
+
+
+@pytest.mark.parametrize(
+    ("client_name", "query", "title"),
+    [("leader_client", "", "Bemanding – Næstved"), ("kombit_client", "", "Bemanding")],
+)
+def test_the_sheet_prints_landscape_one_page_wide_with_its_title_and_header_repeated(
+    request, gallery, client_name, query, title
+):
+    client = request.getfixturevalue(client_name)
+    sheet = workbook(client.get(f"/roller/bemanding/eksport.xlsx{query}"))["Bemanding"]
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.paperSize == 9  # A4
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.oddHeader.center.text == title
+    assert sheet.oddFooter.center.text == "Side &P af &N"
+
+
+def test_the_about_sheet_shows_each_filter_in_words_not_slugs(kombit_client, leader, gallery):
+    query = "municipality=370&project=bbr&category=technical&unstaffed=on"
+    about = dict(
+        workbook(kombit_client.get(f"/roller/bemanding/eksport.xlsx?{query}"))[
+            "Om udtrækket"
+        ].iter_rows(min_row=2, values_only=True)
+    )
+    assert about == {
+        "Kommune": "Næstved",
+        "Projekt": "BBR",
+        "Kategori": "Tekniske roller",
+        "Kun ubesatte": "Ja",
+    }
