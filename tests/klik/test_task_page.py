@@ -82,3 +82,15 @@ def test_a_field_error_is_summarised_with_a_link_to_its_field(leader_client, mak
         f"/klik/{mt.pk}/", form_data(mt, responsible=retired.pk)
     ).content.decode()
     assert re.search(r'data-error-summary.*?<a href="#id_responsible">Ansvarlig: ', html, re.S)
+
+
+def test_the_task_page_names_the_list_and_the_task(leader_client, make_task):
+    mt = make_task(title="Udpeg lokal administrator")
+    from lxml import html
+
+    doc = html.fromstring(leader_client.get(mt.get_absolute_url()).content)
+    steps = [
+        li.text_content().strip()
+        for li in doc.xpath("//li[contains(@class, 'breadcrumbs__list-item')]")
+    ]
+    assert steps == ["Forside", "KLIK-opgaver", "Udpeg lokal administrator"]
