@@ -13,7 +13,7 @@ from rollegalleri.models import Person
 from .models import MunicipalityTask
 from .services import EDITABLE_FIELDS
 
-HOLDS_NEEDED_ROLE = _("holds a role the task needs")
+HOLDS_NEEDED_ROLE = _("holds one of the roles the task needs")
 
 
 def person_choices(municipality_task):

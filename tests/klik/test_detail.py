@@ -96,7 +96,7 @@ def test_executor_choices_offer_role_holders_first_and_only_own_persons(
     PersonFactory(municipality=hoersholm, name="Hørsholm Person")
     form = leader_client.get(f"/klik/{mt.pk}/").context["form"]
     executors = [label for value, label in form.fields["executor"].choices if value]
-    assert executors[0] == "Øjvind Med Rolle (har en rolle, opgaven kræver)"
+    assert executors[0] == "Øjvind Med Rolle (har en af opgavens påkrævede roller)"
     assert "Aase Uden Rolle" in executors
     assert not any("Hørsholm" in label for label in executors)
     responsibles = [label for value, label in form.fields["responsible"].choices if value]
