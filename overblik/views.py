@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 import icalendar
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -23,7 +23,7 @@ from portfolio.models import (
     Project,
     SupportSystem,
 )
-from rollegalleri.models import ProjectRole
+from rollegalleri.models import ProjectRole, RoleAssignment
 
 from . import charts
 from . import national as national_data
@@ -266,18 +266,38 @@ class ProjectView(DetailView):
             .filter(task__project=project)
         )
         rows = task_rows(tasks)
-        roles = ProjectRole.objects.filter(project=project).select_related("role")
-        if user.municipality_id:
-            roles = roles.with_staffing(user.municipality)
         return super().get_context_data(
             tasks=rows,
             totals=colour_totals(rows),
             trend=trend_for(user, timezone.localdate(), project),
             single_municipality=bool(user.municipality_id),
-            roles=roles.order_by("-required", "role__category", "role__position", "role__name"),
+            roles=project_roles(project, user),
             events=Event.objects.for_list().filter(project=project).order_by("starts_at"),
             **kwargs,
         )
+
+
+def project_roles(project, user):
+    """The project's roles, required first. For a municipality's user each carries `holders`:
+    who holds it there today, for the project or across projects (one query for all roles);
+    for KOMBIT staff `staffed_municipalities`, how many municipalities have someone on it."""
+    roles = ProjectRole.objects.filter(project=project).select_related("role")
+    roles = roles.order_by("-required", "role__category", "role__position", "role__name")
+    if not user.municipality_id:
+        return list(roles.with_staffed_municipalities()) if user.is_kombit_staff else list(roles)
+    roles = list(roles)
+    holders = {}
+    assignments = (
+        RoleAssignment.objects.held_in(user.municipality)
+        .filter(Q(project=project) | Q(project__isnull=True), role__in=[r.role_id for r in roles])
+        .order_by("-primary", "person__name", "pk")
+    )
+    for assignment in assignments:
+        holders.setdefault(assignment.role_id, []).append(assignment)
+    for project_role in roles:
+        project_role.holders = holders.get(project_role.role_id, [])
+        project_role.is_staffed = bool(project_role.holders)
+    return roles
 
 
 class InterfaceListView(ListView):

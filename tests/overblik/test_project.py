@@ -139,8 +139,49 @@ def test_the_project_page_runs_a_fixed_number_of_queries(
         ProjectRoleFactory(project=valg)
         EventFactory(project=valg)
         valg.pilot_municipalities.add(MunicipalityFactory())
+        role = ProjectRoleFactory(project=valg).role
+        RoleAssignmentFactory(person=PersonFactory(municipality=naestved), role=role, project=valg)
 
-    # 10: the project's trend chart (issue 14) adds one aggregate query.
-    with django_assert_num_queries(10):
+    # 10: the project's trend chart (issue 14) adds one aggregate query; 11: the role holders
+    # (issue 13), one query for every role.
+    with django_assert_num_queries(11):
         response = leader_client.get("/projekter/valg/")
     assert response.status_code == 200
+
+
+@pytest.fixture
+def held(valg, naestved, hoersholm):
+    """Two required roles of Valg: Næstved's Ida holds one for Valg (primary), Bo holds it across
+    projects; Hørsholm's Hanne holds the other. Næstved's second role is unstaffed."""
+    tekniker = ProjectRoleFactory(project=valg, required=True, role=RoleFactory(name="Tekniker"))
+    leder = ProjectRoleFactory(project=valg, required=True, role=RoleFactory(name="Fagleder"))
+    ida = PersonFactory(municipality=naestved, name="Ida Holm")
+    bo = PersonFactory(municipality=naestved, name="Bo Berg")
+    hanne = PersonFactory(municipality=hoersholm, name="Hanne Hørsholm")
+    RoleAssignmentFactory(person=ida, role=tekniker.role, project=valg, primary=True)
+    RoleAssignmentFactory(person=bo, role=tekniker.role, project=None)
+    RoleAssignmentFactory(person=hanne, role=leder.role, project=valg)
+    return tekniker, leder
+
+
+def test_the_project_page_names_who_holds_each_role_in_the_municipality(held, leader_client):
+    tekniker, leder = held
+    doc = page(leader_client, "/projekter/valg/")
+
+    holders = doc.xpath(f"//li[@data-role='{tekniker.role.slug}']//*[@data-holders]")[0]
+    assert [a.text_content() for a in holders.xpath(".//a")] == ["Ida Holm", "Bo Berg"]
+    assert "(primær)" in holders.text_content() and "(alle projekter)" in holders.text_content()
+    other = doc.xpath(f"//li[@data-role='{leder.role.slug}']")[0].text_content()
+    assert "Hanne" not in other and "Ingen har rollen" in other
+
+
+def test_kombit_staff_see_in_how_many_municipalities_each_role_is_held(held, kombit_client):
+    tekniker, leder = held
+    doc = page(kombit_client, "/projekter/valg/")
+
+    for project_role, n in [(tekniker, "1"), (leder, "1")]:
+        [count] = doc.xpath(
+            f"//li[@data-role='{project_role.role.slug}']//*[@data-staffed-municipalities]"
+        )
+        assert count.get("data-staffed-municipalities") == n
+    assert "Ida Holm" not in doc.text_content()
