@@ -12,13 +12,13 @@ from openpyxl.utils import get_column_letter
 
 from portfolio.spreadsheets import FORMULA_STARTS, XML_FORBIDDEN_RE, text_cell
 
-from .models import COLOUR_SHADES, Colour, MunicipalityTask, State, Task
+from .models import COLOUR_SHADES, Colour, MunicipalityTask, Origin, State, Task
 
 SHEET_TITLE = "KLIK-opgaver"
 FILTER_SHEET_TITLE = "Filtre"
 DATE_FORMAT = "DD-MM-YYYY"
 DATETIME_FORMAT = "DD-MM-YYYY HH:MM"
-COLUMN_WIDTHS = (16, 12, 50, 24, 20, 12, 12, 10, 22, 24, 24, 40)
+COLUMN_WIDTHS = (16, 12, 50, 24, 20, 12, 12, 10, 22, 24, 24, 40, 14)
 ROW_FIELDS = (
     "pk",
     "task_id",
@@ -32,6 +32,7 @@ ROW_FIELDS = (
     "state",
     "responsible__name",
     "executor__name",
+    "task__municipality_id",
 )
 
 
@@ -52,6 +53,8 @@ def headers():
         field("responsible").verbose_name,
         field("executor").verbose_name,
         _("Link"),
+        # After the twelve fixed columns, as the Excel contract allows.
+        _("Origin"),
     )
     return [capfirst(str(name)) for name in names]
 
@@ -64,6 +67,7 @@ class _Styled:
         self.fills = {c: PatternFill("solid", fgColor=s.fill) for c, s in COLOUR_SHADES.items()}
         self.labels = {c: str(Colour(c).label) for c in Colour.values}
         self.states = {s: str(State(s).label) for s in State.values}
+        self.origins = {True: str(Origin.LOCAL.label), False: str(Origin.KOMBIT.label)}
 
     def date(self, value, number_format=DATE_FORMAT):
         cell = WriteOnlyCell(self.sheet, value=value)
@@ -127,7 +131,7 @@ def _write_tasks(sheet, queryset, link_for):
     count = 0
     for row in export_rows(queryset):
         pk, task_id, municipality, project, title, system, start, deadline = row[:8]
-        colour, state, responsible, executor = row[8:]
+        colour, state, responsible, executor, local = row[8:]
         sheet.append(
             [
                 styled.text(municipality),
@@ -142,6 +146,7 @@ def _write_tasks(sheet, queryset, link_for):
                 styled.text(responsible),
                 styled.text(executor),
                 link_for(pk),
+                styled.origins[bool(local)],
             ]
         )
         count += 1

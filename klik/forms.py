@@ -4,14 +4,15 @@ from django import forms
 from django.db.models import Q
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.validators import validate_xml_text
 from portfolio.widgets import DkfdsMixin, dkfds_widgets
 from rollegalleri.models import Person
 
-from .models import MunicipalityTask
-from .services import EDITABLE_FIELDS
+from .models import MunicipalityTask, Task
+from .services import EDITABLE_FIELDS, LOCAL_TASK_FIELDS
 
 HOLDS_NEEDED_ROLE = _("holds a role the task needs")
 
@@ -98,3 +99,41 @@ class EscalationForm(DkfdsMixin, forms.Form):
         ):
             return target
         return default
+
+
+class LocalTaskForm(forms.ModelForm):
+    """A municipality's own task: what KOMBIT's tasks carry, plus (when created) its people."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1, required=False
+    )
+
+    class Meta:
+        model = Task
+        fields = LOCAL_TASK_FIELDS
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, municipality, municipality_task=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_on"].help_text = _("Empty: today.")
+        self.fields["project"].empty_label = _("– no project –")
+        self.fields["support_system"].empty_label = _("– no support system –")
+        if municipality_task is None:
+            persons = Person.objects.filter(municipality=municipality, retired_on__isnull=True)
+            for name in ("responsible", "executor"):
+                label = MunicipalityTask._meta.get_field(name).verbose_name
+                self.fields[name] = forms.ModelChoiceField(
+                    persons.order_by("name", "pk"),
+                    required=False,
+                    label=capfirst(label),
+                    empty_label=_("– nobody yet –"),
+                )
+            del self.fields["version"]
+        else:
+            self.fields["version"].required = True
+            self.initial["version"] = municipality_task.version
+        dkfds_widgets(self)

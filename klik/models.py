@@ -4,18 +4,21 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Interface, Municipality, Project, SupportSystem
 from portfolio.scoping import scope_by_municipality
 from portfolio.validators import validate_xml_text
 from rollegalleri.models import PERSON_OTHER_MUNICIPALITY, Person, Role, RoleAssignment
+
+LOCAL_TASK_OTHER_MUNICIPALITY = _("A local task has a copy for its own municipality only.")
 
 
 class Colour(models.TextChoices):
@@ -56,10 +59,26 @@ class State(models.TextChoices):
     BLOCKED = "blocked", _("Cannot be done in time")
 
 
+class Origin(models.TextChoices):
+    KOMBIT = "kombit", _("KOMBIT")
+    LOCAL = "local", _("Local task")
+
+
 class TaskQuerySet(models.QuerySet):
     def for_list(self):
         """Adds the project and support system each row shows."""
         return self.select_related("project", "support_system")
+
+    def kombit(self):
+        """Tasks KOMBIT published (no municipality's local tasks)."""
+        return self.filter(municipality__isnull=True)
+
+    def visible_to(self, user):
+        """KOMBIT's tasks, plus the user's municipality's own local tasks that are not deleted."""
+        if not user.is_authenticated:
+            return self.none()
+        local = Q(municipality_id=user.municipality_id) if user.municipality_id else Q(pk__in=[])
+        return self.filter(Q(municipality__isnull=True) | local, deleted_at__isnull=True)
 
 
 class Task(models.Model):
@@ -110,6 +129,25 @@ class Task(models.Model):
         blank=True,
         help_text=_("The task in KOMBIT's KLIK, when it has an address."),
     )
+    # A local task belongs to one municipality and is seen by it alone; KOMBIT's tasks have none.
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("local task of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="local_tasks",
+    )
+    # Local tasks are deleted softly: the row and its history stay, every page leaves it out.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deleted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = TaskQuerySet.as_manager()
 
@@ -136,11 +174,27 @@ class Task(models.Model):
         """The start date, or the published date when there is none."""
         return self.starts_on or self.published_on
 
+    @property
+    def is_local(self):
+        """True for a municipality's own task (not published by KOMBIT)."""
+        return self.municipality_id is not None
+
 
 class MunicipalityTaskQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Tasks of the user's municipality (all for KOMBIT staff, none for others)."""
-        return scope_by_municipality(self, user, "municipality_id")
+        """Tasks of the user's municipality (all for KOMBIT staff, none for others); local
+        tasks only for their own municipality, deleted ones for nobody."""
+        queryset = scope_by_municipality(self, user, "municipality_id").filter(
+            task__deleted_at__isnull=True
+        )
+        if not user.is_authenticated or not user.municipality_id:
+            # A municipality's own tasks, and any count of them, stay within it.
+            queryset = queryset.filter(task__municipality__isnull=True)
+        return queryset
+
+    def of_origin(self, origin):
+        """Local tasks (`Origin.LOCAL`) or KOMBIT's tasks (`Origin.KOMBIT`)."""
+        return self.filter(task__municipality__isnull=origin == Origin.KOMBIT)
 
     def with_colour(self, today=None):
         """Adds `colour` (the KLIK traffic light on `today`) and `colour_rank` (0 = red)."""
@@ -228,7 +282,7 @@ class MunicipalityTaskQuerySet(models.QuerySet):
     def open_for_person(self, person):
         """Unsolved tasks of the person's municipality where they are responsible or executor."""
         return (
-            self.filter(municipality_id=person.municipality_id)
+            self.filter(municipality_id=person.municipality_id, task__deleted_at__isnull=True)
             .filter(Q(responsible=person) | Q(executor=person))
             .exclude(state=State.DONE)
             .select_related("task", "responsible", "executor")
@@ -342,6 +396,9 @@ class MunicipalityTask(models.Model):
             person = getattr(self, field)
             if person is not None and person.municipality_id != self.municipality_id:
                 errors[field] = PERSON_OTHER_MUNICIPALITY
+        task_municipality = self.task.municipality_id if self.task_id else None
+        if task_municipality and task_municipality != self.municipality_id:
+            errors["municipality"] = LOCAL_TASK_OTHER_MUNICIPALITY
         if errors:
             raise ValidationError(errors)
 
@@ -407,8 +464,38 @@ class MunicipalityTaskChange(models.Model):
         verbose_name = _("task change")
         verbose_name_plural = _("task changes")
 
+    # History rows that are events rather than a changed field.
+    CREATED = "created"
+    DELETED = "deleted"
+    ATTACHMENT = "attachment"
+
     def __str__(self):
         return f"{self.field}: {self.old_value} → {self.new_value}"
+
+    @property
+    def field_label(self):
+        """The changed field's translated label, e.g. "responsible" → "Ansvarlig"."""
+        return field_label(self.field)
+
+
+def field_label(name):
+    """The translated label of a task field or history event, e.g. "deadline" → "Slutdato"."""
+    events = {
+        MunicipalityTaskChange.CREATED: _("the local task"),
+        MunicipalityTaskChange.DELETED: _("the local task"),
+        MunicipalityTaskChange.ATTACHMENT: _("attachment"),
+    }
+    if name in events:
+        return capfirst(events[name])
+    for model in (MunicipalityTask, Task):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        # A reverse one-to-one (the escalation mark) is named by its model.
+        label = getattr(field, "verbose_name", None) or field.related_model._meta.verbose_name
+        return capfirst(label)
+    return name
 
 
 class SavedFilterQuerySet(models.QuerySet):

@@ -51,13 +51,16 @@ def tasks_publish(*, tasks: list[Task], interfaces: dict | None = None) -> list[
 
 
 def municipality_tasks_ensure(*, task: Task) -> int:
-    """Create the missing municipality copies of a task; returns how many were made."""
+    """Create the missing municipality copies of a task; returns how many were made.
+
+    A local task has one copy only, its own municipality's.
+    """
     have = set(task.municipality_tasks.values_list("municipality_id", flat=True))
-    missing = [
-        MunicipalityTask(task=task, municipality_id=pk)
-        for pk in Municipality.objects.values_list("pk", flat=True)
-        if pk not in have
-    ]
+    if task.municipality_id:
+        wanted = [task.municipality_id]
+    else:
+        wanted = Municipality.objects.values_list("pk", flat=True)
+    missing = [MunicipalityTask(task=task, municipality_id=pk) for pk in wanted if pk not in have]
     MunicipalityTask.objects.bulk_create(missing, batch_size=500)
     return len(missing)
 
@@ -65,6 +68,7 @@ def municipality_tasks_ensure(*, task: Task) -> int:
 # --- Editing a municipality's task ----------------------------------------
 
 EDITABLE_FIELDS = ("state", "responsible", "executor", "needs_help", "note")
+CHANGE_PERMISSION = "klik.change_municipalitytask"
 NOT_YOUR_MUNICIPALITY = _("Only users of the task's municipality can change it.")
 STALE_VERSION = _(
     "Someone saved this task after you opened it, so your changes were not saved. "
@@ -92,12 +96,16 @@ def _shown(task: MunicipalityTask, field: str) -> str:
 
 
 def may_change(user, municipality_task: MunicipalityTask) -> bool:
-    """Whether `user` may change the task: the one rule the task page, this module's writes and
-    the admin ask. A municipality's own users may; superusers (the catalogue's admins) may
-    everywhere; KOMBIT staff and other municipalities' users may not."""
+    """Whether `user` may change the task: its municipality's users who may edit tasks (not
+    readers), and superusers (the catalogue's admins, who reach tasks only through the Django
+    admin)."""
     if user.is_superuser:
         return True
-    return bool(user.municipality_id) and user.municipality_id == municipality_task.municipality_id
+    return (
+        bool(user.municipality_id)
+        and user.municipality_id == municipality_task.municipality_id
+        and user.has_perm(CHANGE_PERMISSION)
+    )
 
 
 def municipality_task_lock(
@@ -247,3 +255,166 @@ def _escalation_shown(mark) -> str:
     if mark is None:
         return str(_("No"))
     return f"{_('Yes')} – {mark.note}" if mark.note else str(_("Yes"))
+
+
+# --- A municipality's local tasks -------------------------------------------
+
+LOCAL_TASK_FIELDS = (
+    "title",
+    "description",
+    "project",
+    "support_system",
+    "interfaces",
+    "starts_on",
+    "deadline",
+    "roles",
+)
+NOT_LOCAL = _("Only a municipality's own local tasks can be changed or deleted here.")
+CREATED = MunicipalityTaskChange.CREATED
+DELETED = MunicipalityTaskChange.DELETED
+
+
+def _record(*, municipality_task, user, field, old="", new="", at=None):
+    """One history row for `municipality_task` (call inside the write's transaction)."""
+    return MunicipalityTaskChange.objects.create(
+        municipality_task=municipality_task,
+        changed_at=at or timezone.now(),
+        changed_by=user,
+        field=field,
+        old_value=old,
+        new_value=new,
+        version=municipality_task.version,
+    )
+
+
+def _task_shown(task: Task, field: str) -> str:
+    """A local task's field as the page shows it, for the history."""
+    if field in ("interfaces", "roles"):
+        return ", ".join(sorted(str(item) for item in getattr(task, field).all()))
+    value = getattr(task, field)
+    return "" if value is None else str(value)
+
+
+@transaction.atomic
+def task_create_local(
+    *,
+    municipality: Municipality,
+    user,
+    title: str,
+    description: str = "",
+    project=None,
+    support_system=None,
+    interfaces=(),
+    roles=(),
+    starts_on=None,
+    deadline=None,
+    responsible=None,
+    executor=None,
+) -> MunicipalityTask:
+    """Create a municipality's own task and its one copy; returns that copy.
+
+    Raises PermissionDenied when `user` is not an editor of `municipality`, ValidationError
+    when the values break the task's rules (dates, persons of another municipality).
+    """
+    if user.municipality_id != municipality.pk or not user.has_perm(CHANGE_PERMISSION):
+        raise PermissionDenied(NOT_YOUR_MUNICIPALITY)
+    now = timezone.now()
+    task = Task(
+        title=title,
+        description=description,
+        project=project,
+        support_system=support_system,
+        kind=Task.Kind.PROGRAMME if project is None else Task.Kind.SOLUTION,
+        published_on=timezone.localdate(),
+        starts_on=starts_on,
+        deadline=deadline,
+        municipality=municipality,
+    )
+    task.full_clean()
+    task.save()
+    task.interfaces.set(interfaces)
+    task.roles.set(roles)
+    copy = MunicipalityTask(
+        task=task,
+        municipality=municipality,
+        responsible=responsible,
+        executor=executor,
+        updated_at=now,
+        updated_by=user,
+    )
+    copy.full_clean()
+    copy.save()
+    _record(municipality_task=copy, user=user, field=CREATED, new=title, at=now)
+    return copy
+
+
+def _check_local(user, municipality_task):
+    if not municipality_task.task.is_local:
+        raise PermissionDenied(NOT_LOCAL)
+    if user.is_superuser or not may_change(user, municipality_task):
+        raise PermissionDenied(NOT_YOUR_MUNICIPALITY)
+
+
+@transaction.atomic
+def task_update_local(
+    *, municipality_task: MunicipalityTask, user, data: dict, version: int
+) -> list[MunicipalityTaskChange]:
+    """Apply `data` (LOCAL_TASK_FIELDS) to a local task if `version` is still current, with a
+    history row for each changed field; returns those rows.
+
+    Raises PermissionDenied, StaleVersionError or ValidationError as municipality_task_update.
+    """
+    _check_local(user, municipality_task)
+    copy = municipality_task_lock(municipality_task=municipality_task, version=version)
+    task = copy.task
+    before = {field: _task_shown(task, field) for field in LOCAL_TASK_FIELDS}
+    many = {}
+    for field in LOCAL_TASK_FIELDS:
+        if field not in data:
+            continue
+        if field in ("interfaces", "roles"):
+            many[field] = list(data[field])
+        else:
+            setattr(task, field, data[field])
+    task.full_clean()
+    task.save()
+    for field, items in many.items():
+        getattr(task, field).set(items)
+    after = {field: _task_shown(task, field) for field in LOCAL_TASK_FIELDS}
+    changed = [field for field in LOCAL_TASK_FIELDS if before[field] != after[field]]
+    if not changed:
+        return []
+    copy.version += 1
+    copy.updated_at = timezone.now()
+    copy.updated_by = user
+    copy.save()
+    rows = [
+        _record(
+            municipality_task=copy,
+            user=user,
+            field=field,
+            old=before[field],
+            new=after[field],
+            at=copy.updated_at,
+        )
+        for field in changed
+    ]
+    municipality_task.refresh_from_db()
+    return rows
+
+
+@transaction.atomic
+def task_delete_local(*, municipality_task: MunicipalityTask, user) -> None:
+    """Delete a local task softly: every page leaves it out, its rows and history stay."""
+    _check_local(user, municipality_task)
+    copy = MunicipalityTask.objects.select_for_update().get(pk=municipality_task.pk)
+    task = copy.task
+    now = timezone.now()
+    task.deleted_at = now
+    task.deleted_by = user
+    task.save(update_fields=["deleted_at", "deleted_by"])
+    copy.version += 1
+    copy.updated_at = now
+    copy.updated_by = user
+    copy.save(update_fields=["version", "updated_at", "updated_by"])
+    _record(municipality_task=copy, user=user, field=DELETED, old=task.title, at=now)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, View
+from django.views.generic import DetailView, FormView, TemplateView, View
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
@@ -25,7 +25,7 @@ from .bulk import (
 )
 from .exports import task_workbook
 from .filters import PERSON_PARAMETERS, KlikFilterSet
-from .forms import EscalationForm, MunicipalityTaskForm, refreshed_data
+from .forms import EscalationForm, LocalTaskForm, MunicipalityTaskForm, refreshed_data
 from .models import Colour, MunicipalityTask, SavedFilter, State
 from .saved_filters import (
     SavedFilterForm,
@@ -35,17 +35,23 @@ from .saved_filters import (
     saved_query,
 )
 from .services import (
+    CHANGE_PERMISSION,
     NOT_YOUR_MUNICIPALITY,
     StaleVersionError,
     may_change,
     may_escalate,
     municipality_task_escalate,
     municipality_task_update,
+    task_create_local,
+    task_delete_local,
+    task_update_local,
 )
 from .tables import TaskTable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SAVED = _("The task was saved.")
+LOCAL_CREATED = _("The local task was created.")
+LOCAL_DELETED = _("The local task was deleted. Its history is kept.")
 
 
 class VisibleTasksMixin(FilterPolicyMixin):
@@ -101,6 +107,7 @@ class TaskListView(VisibleTasksMixin, SingleTableMixin, FilterView):
         context["save_filter_form"] = SavedFilterForm(
             user=self.request.user, initial={"query": saved_query(query)}
         )
+        context["can_create_local"] = may_create_local(self.request.user)
         return context
 
     def bulk_form(self):
@@ -208,6 +215,7 @@ class TaskDetailView(DetailView):
         ]
         return super().get_context_data(
             can_edit=self.can_edit(),
+            can_edit_local=self.object.task.is_local and may_edit(self.request.user, self.object),
             can_escalate=may_escalate(self.request.user, self.object),
             colour_label=State.DONE.label if solved else Colour(self.object.colour).label,
             solved=solved,
@@ -407,3 +415,117 @@ class EscalationView(View):
             return redirect(back)
         messages.success(request, ESCALATED if escalate else UNESCALATED)
         return redirect(back)
+
+
+def may_edit(user, municipality_task):
+    """Whether the user edits the task on its page: its municipality's editors (not readers)."""
+    return user.municipality_id == municipality_task.municipality_id and user.has_perm(
+        CHANGE_PERMISSION
+    )
+
+
+def may_create_local(user):
+    """Whether the user may create local tasks: a municipality's editors."""
+    return bool(user.municipality_id) and user.has_perm(CHANGE_PERMISSION)
+
+
+class LocalTaskCreateView(FormView):
+    """`/klik/ny/`: a municipality's own task, seen by that municipality only."""
+
+    template_name = "klik/local_task_form.html"
+    form_class = LocalTaskForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not may_create_local(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "municipality": self.request.user.municipality}
+
+    def post(self, request, *args, **kwargs):
+        # Another municipality's person named in the form is a 404, as that person's page is.
+        refuse_foreign_ids(
+            request.POST,
+            ("responsible", "executor"),
+            Person.objects.all(),
+            request.user.municipality_id,
+        )
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            copy = task_create_local(
+                municipality=self.request.user.municipality,
+                user=self.request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, LOCAL_CREATED)
+        return redirect(copy)
+
+
+class LocalTaskMixin:
+    """A local task of the user's municipality that the user may edit; 404 for any other."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = get_object_or_404(
+            MunicipalityTask.objects.visible_to(request.user)
+            .filter(task__municipality__isnull=False)
+            .select_related("task"),
+            pk=kwargs["pk"],
+        )
+        if not may_edit(request.user, self.object):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(mt=self.object, **kwargs)
+
+
+class LocalTaskUpdateView(LocalTaskMixin, FormView):
+    """`/klik/<id>/rediger/`: a local task's own fields, conflict-safe like the task page."""
+
+    template_name = "klik/local_task_form.html"
+    form_class = LocalTaskForm
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.object.task,
+            "municipality": self.object.municipality,
+            "municipality_task": self.object,
+        }
+
+    def form_valid(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            task_update_local(
+                municipality_task=self.object,
+                user=self.request.user,
+                data=data,
+                version=form.cleaned_data["version"],
+            )
+        except StaleVersionError as error:
+            form.add_error(None, str(error))
+            return self.render_to_response(
+                self.get_context_data(form=form, stale_changes=error.changes)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, SAVED)
+        return redirect(self.object)
+
+
+class LocalTaskDeleteView(LocalTaskMixin, TemplateView):
+    """`/klik/<id>/slet/`: asks first; deleting keeps the task's rows and history."""
+
+    template_name = "klik/local_task_delete.html"
+
+    def post(self, request, *args, **kwargs):
+        task_delete_local(municipality_task=self.object, user=request.user)
+        messages.success(request, LOCAL_DELETED)
+        return redirect("klik:list")

@@ -69,7 +69,7 @@ class RoleDetailView(DetailView):
         return super().get_context_data(
             support_systems=role.support_systems.all(),
             project_roles=role.project_roles.for_matrix(),
-            tasks=role.klik_tasks.for_list(),
+            tasks=role.klik_tasks.visible_to(self.request.user).for_list(),
             holders=holders,
             **kwargs,
         )

@@ -203,8 +203,9 @@ def test_the_list_with_its_selection_runs_a_fixed_number_of_queries(
 ):
     _yellow(make_task, size)
     # session, user, groups, facet counts, support systems, interfaces, projects, persons
-    # (shared by the filter and the bulk form), rows, interfaces of the rows, saved filters
-    with django_assert_num_queries(11):
+    # (shared by the filter and the bulk form), rows, interfaces of the rows, saved filters,
+    # and (issue 15) the user's and their groups' permissions for "Ny lokal opgave"
+    with django_assert_num_queries(13):
         response = leader_client.get("/klik/?state=open&unassigned=on")
     assert len(listed(response)) == size
 
@@ -234,8 +235,9 @@ def test_the_bulk_save_runs_a_fixed_number_of_queries(
     other.force_login(leader)
     other.post(f"/klik/{tasks[0].pk}/", form_data(tasks[0], note="imens"))
     # session, user, groups, two persons, the scope check, the locked rows, the stale changes,
-    # savepoint and release, one UPDATE, one INSERT of the history
-    with django_assert_num_queries(12):
+    # savepoint and release, one UPDATE, one INSERT of the history, and (issue 15) the user's
+    # and their groups' permissions, looked up once whatever the rows (a reader may not edit)
+    with django_assert_num_queries(14):
         response = bulk(
             leader_client, loaded, confirm=True, responsible=people[0].pk, executor=people[1].pk
         )
