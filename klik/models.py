@@ -279,10 +279,14 @@ class MunicipalityTaskQuerySet(models.QuerySet):
         """Tasks that concern the shared infrastructure (a support system is set)."""
         return self.filter(task__support_system__isnull=False)
 
-    def open_for_person(self, person):
-        """Unsolved tasks of the person's municipality where they are responsible or executor."""
+    def open_for_person(self, person, viewer=None):
+        """Unsolved tasks of the person's municipality where they are responsible or executor;
+        a municipality's local tasks only when `viewer` (if given) is of that municipality."""
+        queryset = self
+        if viewer is not None and viewer.municipality_id != person.municipality_id:
+            queryset = queryset.filter(task__municipality__isnull=True)
         return (
-            self.filter(municipality_id=person.municipality_id, task__deleted_at__isnull=True)
+            queryset.filter(municipality_id=person.municipality_id, task__deleted_at__isnull=True)
             .filter(Q(responsible=person) | Q(executor=person))
             .exclude(state=State.DONE)
             .select_related("task", "responsible", "executor")

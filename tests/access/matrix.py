@@ -20,6 +20,7 @@ from django_tasks_db.models import DBTaskResult
 
 from klik.models import MunicipalityTaskChange, PendingImport
 from klik.saved_filters import saved_filter_create
+from klik.services import task_create_local
 from portfolio.groups import VIEW_ALL
 from portfolio.models import Material, Project
 from tests.factories import (
@@ -68,6 +69,7 @@ class Objects:
     users: dict = field(default_factory=dict)
     saved_filter: object = None
     pending_import: object = None
+    local_mt: object = None  # Næstved's own local task (issue 15)
 
 
 def objects_make(naestved, hoersholm):
@@ -103,6 +105,9 @@ def objects_make(naestved, hoersholm):
         run_after=timezone.now(),
     )
     saved = saved_filter_create(owner=users["leader"], name="Røde opgaver", query="status=red")
+    local_mt = task_create_local(
+        municipality=naestved, user=users["leader"], title="Næstveds egen opgave"
+    )
     return Objects(
         naestved,
         hoersholm,
@@ -115,6 +120,7 @@ def objects_make(naestved, hoersholm):
         users,
         saved_filter=saved,
         pending_import=pending_import_make(users["leader"]),
+        local_mt=local_mt,
     )
 
 
@@ -196,6 +202,19 @@ ROWS = {
     "klik:import_detail": Row(
         (302, 404, 404, 200, 404), (302, 404, 404, 302, 404),
         lambda o: {"pk": o.pending_import.pk}, page=True),
+    # Issue 15: a municipality's editors create local tasks (users without a municipality:
+    # 403); an empty POST is the form again with its errors (200).
+    "klik:local_create": Row(
+        (302, 403, 403, 200, 200), (302, 403, 403, 200, 200), page=True),
+    # Næstved's local task: only Næstved finds it, KOMBIT staff and the admin not even that it
+    # exists (404). An empty POST is the form again with its errors (200).
+    "klik:local_update": Row(
+        (302, 404, 404, 200, 404), (302, 404, 404, 200, 404),
+        lambda o: {"pk": o.local_mt.pk}, page=True),
+    # The confirmation page; POST deletes (softly) and returns to the list (302).
+    "klik:local_delete": Row(
+        (302, 404, 404, 200, 404), (302, 404, 404, 302, 404),
+        lambda o: {"pk": o.local_mt.pk}, page=True),
     "rollegalleri:list": Row((302, 200, 200, 200, 200), (302, 405, 405, 405, 405), page=True),
     "rollegalleri:detail": Row(
         (302, 200, 200, 200, 200), (302, 405, 405, 405, 405),

@@ -254,3 +254,125 @@ def test_publishing_again_gives_a_local_task_no_more_copies(naestved, hoersholm,
 
     assert municipality_tasks_ensure(task=local.task) == 0
     assert local.task.municipality_tasks.count() == 1
+
+
+# --- Main's newer readers of tasks (issues 9 and 10) -----------------------------------------
+
+
+def test_the_round_trip_updates_a_local_task_of_its_municipality(leader_client, leader, local):
+    from tests.klik.import_helpers import edit, export, outcomes, run
+
+    anna = PersonFactory(municipality=local.municipality, name="Anna Lokal")
+    data = edit(export(leader_client), {local.pk: {"Ansvarlig": "Anna Lokal"}})
+    report = run(data, user=leader, municipality=leader.municipality)
+    assert outcomes(report) == ["updated"]
+    local.refresh_from_db()
+    assert local.responsible == anna
+    assert local.changes.filter(field="responsible").exists()
+
+
+def test_the_round_trip_refuses_a_deleted_local_task_in_danish(
+    leader_client, leader, local, danish
+):
+    from klik.imports.round_trip import DELETED_TASK
+    from klik.services import task_delete_local
+    from tests.klik.import_helpers import edit, export, run
+
+    anna = PersonFactory(municipality=local.municipality, name="Anna Lokal")
+    data = edit(export(leader_client), {local.pk: {"Ansvarlig": anna.name}})
+    task_delete_local(municipality_task=local, user=leader)
+    before = MunicipalityTaskChange.objects.count()
+    report = run(data, user=leader, municipality=leader.municipality)
+    (refused,) = report.refused_rows
+    assert refused.reason == str(DELETED_TASK)
+    assert "slettet" in refused.reason
+    local.refresh_from_db()
+    assert local.responsible is None
+    assert MunicipalityTaskChange.objects.count() == before
+
+
+def test_the_round_trip_never_touches_another_municipalitys_local_task(
+    client, leader, other_leader, local, danish
+):
+    from klik.imports.round_trip import NOT_YOUR_TASK
+    from tests.klik.import_helpers import edit, export, run
+
+    client.force_login(leader)
+    anna = PersonFactory(municipality=local.municipality, name="Anna Lokal")
+    data = edit(export(client), {local.pk: {"Ansvarlig": anna.name}})
+    report = run(data, user=other_leader, municipality=other_leader.municipality)
+    (refused,) = report.refused_rows
+    assert refused.reason == NOT_YOUR_TASK % {"municipality": "Hørsholm"}
+    local.refresh_from_db()
+    assert local.responsible is None
+
+
+def test_the_catalogue_import_never_matches_or_updates_a_local_task(kombit, local):
+    from tests.klik.import_helpers import outcomes, run, sheet
+
+    data = sheet([["Opgave", "Projekt", "Slutdato"], [TITLE, "BBR", "01-06-2027"]])
+    report = run(data, user=kombit)
+    assert outcomes(report) == ["created"]
+    local.task.refresh_from_db()
+    assert local.task.deadline == today() - DAY
+    assert Task.objects.filter(title=TITLE, municipality__isnull=True).count() == 1
+
+
+def test_the_catalogue_import_refuses_a_row_marked_as_a_local_task(
+    leader_client, kombit, local, danish
+):
+    from klik.imports.catalogue import LOCAL_ROW
+    from tests.klik.import_helpers import export, run
+
+    # A municipality's own export, handed to KOMBIT: its local task's row is refused.
+    report = run(export(leader_client), user=kombit, skip_refused=True)
+    (refused,) = report.refused_rows
+    assert (refused.column, refused.reason) == ("Oprindelse", str(LOCAL_ROW))
+    assert Task.objects.filter(title=TITLE).count() == 1
+
+
+def test_bulk_assignment_covers_local_tasks_but_not_deleted_ones(leader_client, leader, local):
+    from klik.services import task_delete_local
+
+    person = PersonFactory(municipality=local.municipality)
+    data = {
+        "bulk-tasks": [f"{local.pk}:{local.version}"],
+        "bulk-responsible": person.pk,
+        "bulk-executor": "",
+        "bulk-back": "",
+        "confirm": "yes",
+    }
+    response = leader_client.post("/klik/massevis/", data)
+    assert response.status_code in (200, 302)
+    local.refresh_from_db()
+    assert local.responsible == person
+    task_delete_local(municipality_task=local, user=leader)
+    local.refresh_from_db()
+    data["bulk-tasks"] = [f"{local.pk}:{local.version}"]
+    data["bulk-responsible"] = PersonFactory(municipality=local.municipality).pk
+    assert leader_client.post("/klik/massevis/", data).status_code == 404
+
+
+def test_a_local_task_can_be_escalated_and_kombit_staff_never_see_it(clients, local):
+    from klik.models import Escalation
+
+    leader_client, kombit_client = clients["leader"], clients["kombit"]
+    response = leader_client.post(
+        f"/klik/{local.pk}/eskalering/",
+        {"action": "mark", "version": local.version, "note": "Venter på IT"},
+    )
+    assert response.status_code == 302
+    assert Escalation.objects.filter(municipality_task=local).exists()
+    assert TITLE not in kombit_client.get("/klik/?escalated=on").content.decode()
+    assert kombit_client.post(
+        f"/klik/{local.pk}/eskalering/", {"action": "unmark", "version": local.version + 1}
+    ).status_code in (403, 404)
+
+
+def test_kombit_staff_see_no_local_task_on_a_persons_page(clients, local):
+    leader_client, kombit_client = clients["leader"], clients["kombit"]
+    person = PersonFactory(municipality=local.municipality, name="Lise Lokal")
+    local.responsible = person
+    local.save()
+    assert TITLE in leader_client.get(person.get_absolute_url()).content.decode()
+    assert TITLE not in kombit_client.get(person.get_absolute_url()).content.decode()

@@ -257,3 +257,54 @@ def test_no_upload_gives_a_server_error_or_keeps_a_file(leader_client, data):
         assert snapshot() == before
 
     check()
+
+
+LOCAL_TASK_FIELDS = [
+    "title",
+    "description",
+    "project",
+    "support_system",
+    "interfaces",
+    "starts_on",
+    "deadline",
+    "roles",
+    "responsible",
+    "executor",
+    "version",
+]
+
+
+def local_snapshot():
+    """Every task's own fields (a local task's form writes those), and the rest."""
+    from klik.models import Task
+
+    tasks = Task.objects.order_by("pk").values_list(
+        "pk", "title", "description", "project_id", "starts_on", "deadline", "deleted_at"
+    )
+    return list(tasks), snapshot()
+
+
+def test_the_local_task_forms_never_err_and_a_refused_one_changes_nothing(
+    leader_client, leader, data
+):
+    """Issue 15: creating and editing a local task."""
+    from klik.services import task_create_local
+
+    own = task_create_local(municipality=leader.municipality, user=leader, title="Egen opgave")
+
+    @EXAMPLES
+    @given(sent=values(LOCAL_TASK_FIELDS), where=st.sampled_from(["ny/", f"{own.pk}/rediger/"]))
+    @example(sent={"title": "\x00", "version": "99999999999999999999"}, where="ny/")
+    @example(sent={"title": "x", "interfaces": "-1", "roles": "2"}, where=f"{own.pk}/rediger/")
+    def check(sent, where):
+        before = local_snapshot()
+        response = leader_client.post(f"/klik/{where}", sent)
+        if response.status_code == 404:  # another municipality's person named
+            assert {"responsible", "executor"} & set(sent), sent
+            assert local_snapshot() == before, sent
+            return
+        assert response.status_code in (200, 302), (sent, response.status_code)
+        if response.status_code == 200:
+            assert local_snapshot() == before, sent
+
+    check()
