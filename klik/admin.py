@@ -246,7 +246,9 @@ class MunicipalityTaskChangeAdmin(admin.ModelAdmin):
         )
         if not request.user.municipality_id:
             # KOMBIT staff see no trace of a municipality's local tasks.
-            queryset = queryset.filter(municipality_task__task__municipality__isnull=True)
+            queryset = queryset.filter(municipality_task__task__municipality__isnull=True).exclude(
+                field=MunicipalityTaskChange.ATTACHMENT
+            )
         return queryset
 
     def has_add_permission(self, request):

@@ -1,6 +1,7 @@
 """The municipality's edit form for one KLIK task."""
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +14,7 @@ from rollegalleri.models import Person
 
 from .models import MunicipalityTask, Task
 from .services import EDITABLE_FIELDS, LOCAL_TASK_FIELDS
+from .uploads import ALLOWED_TYPES, allowed_extensions
 
 HOLDS_NEEDED_ROLE = _("holds a role the task needs")
 
@@ -136,4 +138,19 @@ class LocalTaskForm(forms.ModelForm):
         else:
             self.fields["version"].required = True
             self.initial["version"] = municipality_task.version
+        dkfds_widgets(self)
+
+
+class AttachmentForm(forms.Form):
+    """One file; its rules are checked by the service (klik.uploads.upload_check)."""
+
+    file = forms.FileField(label=_("File"), max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("%(allowed)s; at most %(limit)s MB.") % {
+            "allowed": allowed_extensions(),
+            "limit": round(settings.KLIK_ATTACHMENT_MAX_BYTES / 1024 / 1024),
+        }
+        self.fields["file"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in ALLOWED_TYPES)
         dkfds_widgets(self)

@@ -1,6 +1,8 @@
 """KLIK tasks as KOMBIT publishes them, and each municipality's copy with its traffic light."""
 
+import uuid
 from datetime import timedelta
+from pathlib import PurePosixPath
 from typing import NamedTuple
 
 from django.conf import settings
@@ -471,7 +473,8 @@ class MunicipalityTaskChange(models.Model):
     # History rows that are events rather than a changed field.
     CREATED = "created"
     DELETED = "deleted"
-    ATTACHMENT = "attachment"
+    ATTACHMENT = "attachment"  # a municipality's own: only it sees the row
+    SHARED_ATTACHMENT = "kombit_attachment"  # KOMBIT's, on every copy
 
     def __str__(self):
         return f"{self.field}: {self.old_value} → {self.new_value}"
@@ -488,6 +491,7 @@ def field_label(name):
         MunicipalityTaskChange.CREATED: _("the local task"),
         MunicipalityTaskChange.DELETED: _("the local task"),
         MunicipalityTaskChange.ATTACHMENT: _("attachment"),
+        MunicipalityTaskChange.SHARED_ATTACHMENT: _("attachment"),
     }
     if name in events:
         return capfirst(events[name])
@@ -622,3 +626,98 @@ class PendingImport(models.Model):
 
     def get_absolute_url(self):
         return reverse("klik:import_detail", args=[self.pk])
+
+
+def attachment_path(attachment, filename):
+    """A random storage name: the user's file name never reaches the storage."""
+    extension = PurePosixPath(filename).suffix.lower()
+    return f"klik/bilag/{uuid.uuid4().hex}{extension}"
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Attachments to KOMBIT's tasks for every logged-in municipality user and KOMBIT staff;
+        a municipality's own attachments for that municipality only."""
+        if not user.is_authenticated or not (user.municipality_id or user.is_kombit_staff):
+            return self.none()
+        shared = Q(task__isnull=False, task__municipality__isnull=True)
+        if not user.municipality_id:
+            return self.filter(shared)
+        own = Q(
+            municipality_task__municipality_id=user.municipality_id,
+            municipality_task__task__deleted_at__isnull=True,
+        )
+        return self.filter(shared | own)
+
+    def for_task_page(self, municipality_task):
+        """KOMBIT's attachments to the task and the municipality's own, oldest first."""
+        return (
+            self.filter(
+                Q(task_id=municipality_task.task_id) | Q(municipality_task=municipality_task)
+            )
+            .select_related("uploaded_by")
+            .order_by("uploaded_at", "pk")
+        )
+
+
+class Attachment(models.Model):
+    """A document on a KLIK task: KOMBIT's on the task itself, shared with every municipality,
+    or a municipality's own on its copy. Stored under a random name, served by a view."""
+
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("KLIK task"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    municipality_task = models.ForeignKey(
+        MunicipalityTask,
+        verbose_name=_("municipality task"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=200, validators=[validate_xml_text])
+    content_type = models.CharField(
+        _("content type"), max_length=100, validators=[validate_xml_text]
+    )
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(task__isnull=True, municipality_task__isnull=False)
+                | Q(task__isnull=False, municipality_task__isnull=True),
+                name="attachment_on_task_or_copy",
+                violation_error_message=_("An attachment belongs to a task or to one copy."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("klik:attachment", kwargs={"pk": self.pk})
+
+    @property
+    def is_shared(self):
+        """True for KOMBIT's attachments, which every municipality sees."""
+        return self.task_id is not None

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Municipality
 
-from .models import Escalation, MunicipalityTask, MunicipalityTaskChange, Task
+from .models import Attachment, Escalation, MunicipalityTask, MunicipalityTaskChange, Task
+from .uploads import upload_check
 
 
 @transaction.atomic
@@ -418,3 +419,113 @@ def task_delete_local(*, municipality_task: MunicipalityTask, user) -> None:
     copy.updated_by = user
     copy.save(update_fields=["version", "updated_at", "updated_by"])
     _record(municipality_task=copy, user=user, field=DELETED, old=task.title, at=now)
+
+
+# --- Attachments --------------------------------------------------------------
+
+ATTACHMENT = MunicipalityTaskChange.ATTACHMENT
+SHARED_ATTACHMENT = MunicipalityTaskChange.SHARED_ATTACHMENT
+ATTACH_PERMISSION = "klik.add_attachment"
+NOT_YOURS_TO_ATTACH = _("You cannot add or remove attachments on this task.")
+
+
+def attachment_target(user, municipality_task: MunicipalityTask) -> str | None:
+    """Where `user` attaches on this task's page: "task" (KOMBIT staff and admins, on KOMBIT's
+    task for every municipality), "copy" (the municipality's editors, for it alone) or None."""
+    if user.municipality_id:
+        return "copy" if may_change(user, municipality_task) else None
+    if user.is_kombit_staff and user.has_perm(ATTACH_PERMISSION):
+        return None if municipality_task.task.is_local else "task"
+    return None
+
+
+def may_remove_attachment(user, attachment: Attachment) -> bool:
+    """KOMBIT's attachments are removed by KOMBIT staff, a municipality's by its editors."""
+    if attachment.is_shared:
+        return (
+            not user.municipality_id and user.is_kombit_staff and user.has_perm(ATTACH_PERMISSION)
+        )
+    return may_change(user, attachment.municipality_task) and not user.is_superuser
+
+
+def _record_on_copies(*, copies, user, field, old="", new="", at):
+    """One history row per copy: a shared attachment shows in every municipality's history."""
+    MunicipalityTaskChange.objects.bulk_create(
+        [
+            MunicipalityTaskChange(
+                municipality_task_id=pk,
+                changed_at=at,
+                changed_by=user,
+                field=field,
+                old_value=old,
+                new_value=new,
+                version=version,
+            )
+            for pk, version in copies.values_list("pk", "version")
+        ],
+        batch_size=500,
+    )
+
+
+def _history_field(attachment):
+    # KOMBIT's attachments are public to KOMBIT staff; a municipality's own are not.
+    return SHARED_ATTACHMENT if attachment.is_shared else ATTACHMENT
+
+
+def _copies_for(attachment):
+    if attachment.is_shared:
+        return attachment.task.municipality_tasks.filter(task__deleted_at__isnull=True)
+    return MunicipalityTask.objects.filter(pk=attachment.municipality_task_id)
+
+
+@transaction.atomic
+def attachment_add(*, user, municipality_task: MunicipalityTask, upload) -> Attachment:
+    """Check `upload` (uploads.upload_check), store it under a random name and enter it in the
+    history; KOMBIT staff attach to the task for every municipality, a municipality's editors
+    to their copy. Raises PermissionDenied or ValidationError (nothing is stored then)."""
+    target = attachment_target(user, municipality_task)
+    if target is None:
+        raise PermissionDenied(NOT_YOURS_TO_ATTACH)
+    name, content_type = upload_check(upload)
+    attachment = Attachment(
+        task=municipality_task.task if target == "task" else None,
+        municipality_task=municipality_task if target == "copy" else None,
+        name=name,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    attachment.file.save(name, upload, save=False)
+    stored, storage = attachment.file.name, attachment.file.storage
+    # The file is stored before the row; a row that fails must not leave the file behind.
+    try:
+        attachment.full_clean()
+        attachment.save()
+        _record_on_copies(
+            copies=_copies_for(attachment),
+            user=user,
+            field=_history_field(attachment),
+            new=name,
+            at=attachment.uploaded_at,
+        )
+    except Exception:
+        storage.delete(stored)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, user, attachment: Attachment) -> None:
+    """Remove an attachment and its stored file; the history keeps its name."""
+    if not may_remove_attachment(user, attachment):
+        raise PermissionDenied(NOT_YOURS_TO_ATTACH)
+    _record_on_copies(
+        copies=_copies_for(attachment),
+        user=user,
+        field=_history_field(attachment),
+        old=attachment.name,
+        at=timezone.now(),
+    )
+    stored, storage = attachment.file.name, attachment.file.storage
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(stored))

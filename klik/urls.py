@@ -18,4 +18,7 @@ urlpatterns = [
     path("filtre/<int:pk>/", views.SavedFilterUpdateView.as_view(), name="saved_filter"),
     path("import/", import_views.ImportView.as_view(), name="import"),
     path("import/<int:pk>/", import_views.ImportDetailView.as_view(), name="import_detail"),
+    path("<int:pk>/bilag/", views.AttachmentAddView.as_view(), name="attachment_add"),
+    path("bilag/<int:pk>/", views.attachment_download, name="attachment"),
+    path("bilag/<int:pk>/fjern/", views.AttachmentRemoveView.as_view(), name="attachment_remove"),
 ]

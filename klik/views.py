@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView, View
 from django_filters.views import FilterView
@@ -25,8 +26,14 @@ from .bulk import (
 )
 from .exports import task_workbook
 from .filters import PERSON_PARAMETERS, KlikFilterSet
-from .forms import EscalationForm, LocalTaskForm, MunicipalityTaskForm, refreshed_data
-from .models import Colour, MunicipalityTask, SavedFilter, State
+from .forms import (
+    AttachmentForm,
+    EscalationForm,
+    LocalTaskForm,
+    MunicipalityTaskForm,
+    refreshed_data,
+)
+from .models import Attachment, Colour, MunicipalityTask, MunicipalityTaskChange, SavedFilter, State
 from .saved_filters import (
     SavedFilterForm,
     saved_filter_create,
@@ -38,8 +45,12 @@ from .services import (
     CHANGE_PERMISSION,
     NOT_YOUR_MUNICIPALITY,
     StaleVersionError,
+    attachment_add,
+    attachment_remove,
+    attachment_target,
     may_change,
     may_escalate,
+    may_remove_attachment,
     municipality_task_escalate,
     municipality_task_update,
     task_create_local,
@@ -52,6 +63,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SAVED = _("The task was saved.")
 LOCAL_CREATED = _("The local task was created.")
 LOCAL_DELETED = _("The local task was deleted. Its history is kept.")
+ATTACHED = _("The file was attached.")
+DETACHED = _("The attachment was removed.")
 
 
 class VisibleTasksMixin(FilterPolicyMixin):
@@ -205,6 +218,7 @@ class TaskDetailView(DetailView):
         return may_change(self.request.user, self.object)
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
         if self.can_edit() and "form" not in kwargs:
             kwargs["form"] = MunicipalityTaskForm(municipality_task=self.object)
         solved = self.object.state == State.DONE
@@ -213,6 +227,16 @@ class TaskDetailView(DetailView):
             (role, list(dict.fromkeys(a.person for a in holders if a.role_id == role.pk)))
             for role in self.object.task.roles.all()
         ]
+        attachments = list(Attachment.objects.visible_to(user).for_task_page(self.object))
+        for attachment in attachments:
+            attachment.removable = may_remove_attachment(user, attachment)
+        target = attachment_target(user, self.object)
+        # A municipality's own attachments, names included, stay within it.
+        history = [
+            change
+            for change in self.object.changes.all()
+            if user.municipality_id or change.field != MunicipalityTaskChange.ATTACHMENT
+        ]
         return super().get_context_data(
             can_edit=self.can_edit(),
             can_edit_local=self.object.task.is_local and may_edit(self.request.user, self.object),
@@ -220,6 +244,10 @@ class TaskDetailView(DetailView):
             colour_label=State.DONE.label if solved else Colour(self.object.colour).label,
             solved=solved,
             needed_roles=needed_roles,
+            attachments=attachments,
+            attachment_target=target,
+            attachment_form=AttachmentForm() if target else None,
+            history=history,
             **kwargs,
         )
 
@@ -528,4 +556,66 @@ class LocalTaskDeleteView(LocalTaskMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         task_delete_local(municipality_task=self.object, user=request.user)
         messages.success(request, LOCAL_DELETED)
+        return redirect("klik:list")
+
+
+class AttachmentAddView(View):
+    """POST `/klik/<id>/bilag/`: attach a file to the task (KOMBIT) or to the copy."""
+
+    def post(self, request, pk):
+        mt = get_object_or_404(
+            MunicipalityTask.objects.visible_to(request.user).select_related("task"), pk=pk
+        )
+        if attachment_target(request.user, mt) is None:
+            raise PermissionDenied
+        form = AttachmentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            for error in form.errors.get("file", []):
+                messages.error(request, error)
+            return redirect(mt)
+        try:
+            attachment_add(
+                user=request.user, municipality_task=mt, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, ATTACHED)
+        return redirect(mt)
+
+
+def attachment_download(request, pk):
+    """GET `/klik/bilag/<id>/`: the file as a download, for those who may see it (else 404)."""
+    attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+class AttachmentRemoveView(View):
+    """POST `/klik/bilag/<id>/fjern/`: remove an attachment; the history keeps its name."""
+
+    def post(self, request, pk):
+        attachment = get_object_or_404(
+            Attachment.objects.visible_to(request.user).select_related("municipality_task"),
+            pk=pk,
+        )
+        back = request.POST.get("next", "")
+        if not may_remove_attachment(request.user, attachment):
+            raise PermissionDenied
+        attachment_remove(user=request.user, attachment=attachment)
+        messages.success(request, DETACHED)
+        # Only a path of this site is followed: redirect() would take anything else ("0", say)
+        # for a view name to reverse, and fail.
+        if back.startswith("/") and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(back)
         return redirect("klik:list")

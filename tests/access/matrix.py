@@ -20,7 +20,7 @@ from django_tasks_db.models import DBTaskResult
 
 from klik.models import MunicipalityTaskChange, PendingImport
 from klik.saved_filters import saved_filter_create
-from klik.services import task_create_local
+from klik.services import attachment_add, task_create_local
 from portfolio.groups import VIEW_ALL
 from portfolio.models import Material, Project
 from tests.factories import (
@@ -70,6 +70,7 @@ class Objects:
     saved_filter: object = None
     pending_import: object = None
     local_mt: object = None  # Næstved's own local task (issue 15)
+    attachment: object = None  # Næstved's own attachment on its copy of a KOMBIT task
 
 
 def objects_make(naestved, hoersholm):
@@ -121,6 +122,11 @@ def objects_make(naestved, hoersholm):
         saved_filter=saved,
         pending_import=pending_import_make(users["leader"]),
         local_mt=local_mt,
+        attachment=attachment_add(
+            user=users["leader"],
+            municipality_task=mt,
+            upload=SimpleUploadedFile("noter.txt", b"Noter til opgaven\n", "text/plain"),
+        ),
     )
 
 
@@ -215,6 +221,19 @@ ROWS = {
     "klik:local_delete": Row(
         (302, 404, 404, 200, 404), (302, 404, 404, 302, 404),
         lambda o: {"pk": o.local_mt.pk}, page=True),
+    # POST only: KOMBIT staff attach to KOMBIT's task, Næstved to its copy; an empty POST is
+    # refused with a message back on the task page (302); the admin attaches as KOMBIT staff
+    # do. Hørsholm never finds Næstved's copy.
+    "klik:attachment_add": Row(
+        (302, 405, 405, 405, 405), (302, 302, 302, 302, 404), lambda o: {"pk": o.mt.pk}),
+    # Næstved's own attachment: a download for Næstved only, a 404 for everyone else.
+    "klik:attachment": Row(
+        (302, 404, 404, 200, 404), (302, 404, 404, 200, 404),
+        lambda o: {"pk": o.attachment.pk}),
+    # POST only: Næstved removes its own attachment and is sent back (302).
+    "klik:attachment_remove": Row(
+        (302, 405, 405, 405, 405), (302, 404, 404, 302, 404),
+        lambda o: {"pk": o.attachment.pk}),
     "rollegalleri:list": Row((302, 200, 200, 200, 200), (302, 405, 405, 405, 405), page=True),
     "rollegalleri:detail": Row(
         (302, 200, 200, 200, 200), (302, 405, 405, 405, 405),
