@@ -18,20 +18,23 @@ MANAGE := $(BIN)/python manage.py
 .PHONY: install system-libs python chromium run serve test test-fast lint bench bench-import loadtest loadtest-short messages clean
 
 # System libraries Python packages load at run time: libmagic for python-magic (attachments'
-# content check), Pango for WeasyPrint (a task as PDF). As root on Debian they are installed
-# with apt; elsewhere make stops with one line saying what is missing.
+# content check), Pango and a font for WeasyPrint (a task as PDF). As root on Debian they are
+# installed with apt; elsewhere make stops with one line saying what is missing.
 SYSTEM_LIBS := libmagic.so.1 libpango-1.0.so.0 libpangoft2-1.0.so.0
-DEBIAN_PACKAGES := libmagic1 libpango-1.0-0 libpangoft2-1.0-0
+SYSTEM_FILES := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+DEBIAN_PACKAGES := libmagic1 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 LDCONFIG := $(shell command -v ldconfig 2>/dev/null || echo /sbin/ldconfig)
 
 system-libs:
 	@missing=""; \
 	for lib in $(SYSTEM_LIBS); do $(LDCONFIG) -p | grep -q "$$lib" || missing="$$missing $$lib"; done; \
+	for file in $(SYSTEM_FILES); do [ -e "$$file" ] || missing="$$missing $$file"; done; \
 	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then \
 	  $(APT_GET) update -qq || echo "Advarsel/Warning: apt-get update fejlede/failed" >&2; \
 	  DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
 	  missing=""; \
 	  for lib in $(SYSTEM_LIBS); do $(LDCONFIG) -p | grep -q "$$lib" || missing="$$missing $$lib"; done; \
+	  for file in $(SYSTEM_FILES); do [ -e "$$file" ] || missing="$$missing $$file"; done; \
 	fi; \
 	[ -z "$$missing" ] || { \
 	  echo "Fejl/Error: systembiblioteker mangler/system libraries are missing:$$missing: installér/install the Debian packages $(DEBIAN_PACKAGES) (sudo apt-get install $(DEBIAN_PACKAGES)) and run make again." >&2; \

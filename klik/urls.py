@@ -10,6 +10,7 @@ urlpatterns = [
     path("eksport.xlsx", views.TaskExportView.as_view(), name="export"),
     path("ny/", views.LocalTaskCreateView.as_view(), name="local_create"),
     path("<int:pk>/", views.TaskDetailView.as_view(), name="detail"),
+    path("<int:pk>/pdf/", views.TaskPdfView.as_view(), name="pdf"),
     path("<int:pk>/rediger/", views.LocalTaskUpdateView.as_view(), name="local_update"),
     path("<int:pk>/slet/", views.LocalTaskDeleteView.as_view(), name="local_delete"),
     path("<int:pk>/eskalering/", views.EscalationView.as_view(), name="escalate"),

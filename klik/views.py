@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,7 @@ from .forms import (
     refreshed_data,
 )
 from .models import Attachment, Colour, MunicipalityTask, MunicipalityTaskChange, SavedFilter, State
+from .pdf import task_pdf
 from .saved_filters import (
     SavedFilterForm,
     saved_filter_create,
@@ -619,3 +620,19 @@ class AttachmentRemoveView(View):
         ):
             return redirect(back)
         return redirect("klik:list")
+
+
+class TaskPdfView(TaskDetailView):
+    """`/klik/<id>/pdf/`: the task page as one A4 PDF ("Gem som PDF"), for whoever sees the page.
+    Read only: the page's POST (its edit form) is not offered here."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        context = self.get_context_data(object=self.object)
+        context["now"] = timezone.localtime().strftime("%d-%m-%Y %H:%M")
+        response = HttpResponse(task_pdf(context, request), content_type="application/pdf")
+        filename = f"klik-opgave-{self.object.pk}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

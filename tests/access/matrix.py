@@ -234,6 +234,9 @@ ROWS = {
     "klik:attachment_remove": Row(
         (302, 405, 405, 405, 405), (302, 404, 404, 302, 404),
         lambda o: {"pk": o.attachment.pk}),
+    # "Gem som PDF": whoever sees the task page gets its PDF; read only (POST 405).
+    "klik:pdf": Row(
+        (302, 200, 200, 200, 404), (302, 405, 405, 405, 405), lambda o: {"pk": o.mt.pk}),
     "rollegalleri:list": Row((302, 200, 200, 200, 200), (302, 405, 405, 405, 405), page=True),
     "rollegalleri:detail": Row(
         (302, 200, 200, 200, 200), (302, 405, 405, 405, 405),
