@@ -128,8 +128,8 @@ class TaskListView(VisibleTasksMixin, SingleTableMixin, FilterView):
         """The bulk assignment form for the municipality's own users (None for others). Its
         person selects and the filters' share one query of the municipality's persons."""
         user = self.request.user
-        if not user.municipality_id:
-            return None
+        if not user.municipality_id or not user.has_perm(CHANGE_PERMISSION):
+            return None  # a reader only reads
         form = BulkUpdateForm(
             municipality_id=user.municipality_id, initial={"back": self.request.GET.urlencode()}
         )
@@ -300,7 +300,7 @@ class BulkUpdateView(View):
 
     def post(self, request):
         user = request.user
-        if not user.municipality_id:
+        if not user.municipality_id or not user.has_perm(CHANGE_PERMISSION):
             raise PermissionDenied(NOT_YOUR_MUNICIPALITY)
         form = BulkUpdateForm(request.POST, municipality_id=user.municipality_id)
         back = back_url(request.POST.get("bulk-back", ""))

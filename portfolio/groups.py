@@ -1,4 +1,9 @@
-"""The two user groups and their permissions, made by a data migration and kept after flushes."""
+"""The user groups and their permissions, made by a data migration and kept after flushes.
+
+KOMBIT staff read everything. In a municipality the programme leader edits tasks, persons and
+assignments; the project leader edits tasks only; the reader only reads; the KLIK-administrator
+(given with one of those roles) manages the municipality's logins on /brugere/.
+"""
 
 from django.apps import apps as global_apps
 from django.conf import settings
@@ -36,8 +41,18 @@ PROGRAMME_LEADER_EXTRA = [
 ]
 
 
+PROJECT_LEADER_EXTRA = [
+    ("change", "klik", "municipalitytask"),
+]
+KLIK_ADMIN_PERMISSIONS = [
+    ("view", "portfolio", "user"),
+    ("add", "portfolio", "user"),
+    ("change", "portfolio", "user"),
+]
+
+
 def groups_ensure(apps, using="default"):
-    """Create the KOMBIT staff and programme leader groups with their permissions.
+    """Create the KOMBIT staff and municipal groups with their permissions.
 
     `apps` is a migration's app registry or the global one; permissions are made first,
     because Django normally makes them only after migrate.
@@ -66,6 +81,12 @@ def groups_ensure(apps, using="default"):
     staff.permissions.set(perms(view + KOMBIT_STAFF_EXTRA))
     leaders, _ = Group.objects.using(using).get_or_create(name=settings.PROGRAMME_LEADER_GROUP)
     leaders.permissions.set(perms(view + PROGRAMME_LEADER_EXTRA))
+    project, _ = Group.objects.using(using).get_or_create(name=settings.PROJECT_LEADER_GROUP)
+    project.permissions.set(perms(view + PROJECT_LEADER_EXTRA))
+    readers, _ = Group.objects.using(using).get_or_create(name=settings.READER_GROUP)
+    readers.permissions.set(perms(view))
+    admins, _ = Group.objects.using(using).get_or_create(name=settings.KLIK_ADMIN_GROUP)
+    admins.permissions.set(perms(KLIK_ADMIN_PERMISSIONS))
 
 
 def groups_ensure_after_migrate(sender, using, apps=global_apps, **kwargs):

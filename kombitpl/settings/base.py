@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "klik",
     "overblik",
     "demo",
+    "brugere",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +215,10 @@ KLIK_ESCALATION_DAYS = int(ENV.get("KLIK_ESCALATION_DAYS", "14"))
 # Group names; the data migration in portfolio creates them with their permissions.
 KOMBIT_STAFF_GROUP = "KOMBIT-medarbejdere"
 PROGRAMME_LEADER_GROUP = "Programledere"
+PROJECT_LEADER_GROUP = "Projektledere"
+READER_GROUP = "Læsere"
+# A municipality's own user administration (/brugere/); given with one of the roles above.
+KLIK_ADMIN_GROUP = "KLIK-administrator"
 # KLIK imports (`manage.py import_klik`, /klik/import/): the largest file and the most rows.
 KLIK_IMPORT_MAX_BYTES = int(ENV.get("KLIK_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 KLIK_IMPORT_MAX_ROWS = int(ENV.get("KLIK_IMPORT_MAX_ROWS", "50000"))

@@ -26,18 +26,27 @@ from portfolio.models import Material, Project
 from tests.factories import (
     EventFactory,
     InterfaceUsageFactory,
+    KlikAdministratorFactory,
     KombitStaffFactory,
     PersonFactory,
     ProgrammeLeaderFactory,
+    ProjectLeaderFactory,
     ProjectRoleFactory,
+    ReaderFactory,
     RoleAssignmentFactory,
     UserFactory,
     municipality_task,
 )
 
 # Who asks, in the order of each row's statuses: anonymous, the demo superuser, KOMBIT staff,
-# Næstved's programme leader (whose municipality owns the objects) and Hørsholm's.
-ROLES = ("anonymous", "admin", "kombit", "leader", "other")
+# Næstved's programme leader (whose municipality owns the objects) and Hørsholm's. Then
+# Næstved's other roles (issue 15): its KLIK-administrator (a programme leader who also manages
+# the municipality's logins on /brugere/), a project leader (edits tasks, not persons) and a
+# reader (only reads). A row's five statuses hold for these as for Næstved's programme leader,
+# unless its `more` says otherwise.
+ROLES = ("anonymous", "admin", "kombit", "leader", "other", "klikadmin", "projectleader", "reader")
+BASE_ROLES = ROLES[:5]
+NAESTVED_ROLES = ROLES[5:]
 
 # Status shorthands for admin pages: V = KOMBIT staff may view this model (200) or not (403).
 V = "view"
@@ -52,6 +61,8 @@ class Row:
     post: tuple
     params: object = None  # Objects -> kwargs for reverse(), for patterns with parameters
     page: bool = False  # an HTML page of ours for the accessibility sweep
+    # {role of NAESTVED_ROLES: (GET, POST)} where that role is not answered as the leader is
+    more: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -90,6 +101,9 @@ def objects_make(naestved, hoersholm):
         "kombit": KombitStaffFactory(username="kombit", is_staff=True),
         "leader": ProgrammeLeaderFactory(username="naestved", municipality=naestved),
         "other": ProgrammeLeaderFactory(username="hoersholm", municipality=hoersholm),
+        "klikadmin": KlikAdministratorFactory(username="naestved-admin", municipality=naestved),
+        "projectleader": ProjectLeaderFactory(username="naestved-pl", municipality=naestved),
+        "reader": ReaderFactory(username="naestved-reader", municipality=naestved),
     }
     MunicipalityTaskChange.objects.create(
         municipality_task=mt, changed_by=users["leader"], field="state", new_value="done"
@@ -155,11 +169,32 @@ def kombit_may_view(route):
     return (app_label, model_name) in VIEW_ALL
 
 
+# Næstved's other roles where they differ from its programme leader (issue 15).
+# Persons and assignments are the programme leader's to manage: not the project leader's, nor
+# the reader's.
+MANAGES_NO_PERSONS = {"projectleader": (403, 403), "reader": (403, 403)}
+
+
+def reader_refused(get=403, post=403, **others):
+    """A write the reader is refused (their other roles as the programme leader)."""
+    return {"reader": (get, post), **others}
+
+
+# The leader's own saved filter and upload: nobody else of the municipality finds them.
+OWNER_ONLY = {"klikadmin": (404, 404), "projectleader": (404, 404), "reader": (404, 404)}
+
 # fmt: off
 # GET and POST statuses in ROLES order: anonymous, admin, kombit, leader, other.
 ROWS = {
     "healthz": Row((200, 200, 200, 200, 200), (200, 200, 200, 200, 200)),
     "login": Row((200, 200, 200, 200, 200), (200, 200, 200, 200, 200), page=True),
+    # The password-set link /brugere/ e-mails (Django's password reset), for anyone holding it;
+    # a wrong token shows the page saying the link is no longer valid (200).
+    "password_reset_confirm": Row(
+        (200, 200, 200, 200, 200), (200, 200, 200, 200, 200),
+        lambda o: {"uidb64": "MQ", "token": "ikke-gyldig"}, page=True),
+    "password_reset_complete": Row(
+        (200, 200, 200, 200, 200), (405, 405, 405, 405, 405), page=True),
     "logout": Row((302, 405, 405, 405, 405), (302, 302, 302, 302, 302)),
     # Our pages.
     "overblik:dashboard": Row((302, 200, 200, 200, 200), (302, 405, 405, 405, 405), page=True),
@@ -184,7 +219,8 @@ ROWS = {
     # so an empty POST is the form again with its errors), Hørsholm never finds it.
     "klik:detail": Row(
         (302, 200, 200, 200, 404), (302, 200, 403, 200, 404),
-        lambda o: {"pk": o.mt.pk}, page=True),
+        lambda o: {"pk": o.mt.pk}, page=True,
+        more=reader_refused(get=200)),
     # POST only. An empty form is refused with a message back on the page it came from (302);
     # Hørsholm never finds Næstved's task. Who may mark is the service's rule, tested in
     # tests/klik/test_escalation.py.
@@ -192,40 +228,48 @@ ROWS = {
         (302, 405, 405, 405, 405), (302, 302, 302, 302, 404), lambda o: {"pk": o.mt.pk}),
     # POST only. Users without a municipality have no tasks to assign (403); a municipality's
     # users get the refused empty selection back on the list (302).
-    "klik:bulk": Row((302, 405, 405, 405, 405), (302, 403, 403, 302, 302)),
+    "klik:bulk": Row((302, 405, 405, 405, 405), (302, 403, 403, 302, 302),
+        more=reader_refused(get=405)),
     # POST only: "Gem filter" for anyone signed in; an empty name goes back to the list (302).
     "klik:saved_filter_create": Row((302, 405, 405, 405, 405), (302, 302, 302, 302, 302)),
     # Næstved's leader's own saved filter: only its owner finds it, even the admin does not.
     # An empty POST is the form again with its errors (200).
     "klik:saved_filter": Row(
         (302, 404, 404, 200, 404), (302, 404, 404, 200, 404),
-        lambda o: {"pk": o.saved_filter.pk}, page=True),
+        lambda o: {"pk": o.saved_filter.pk}, page=True,
+        more=OWNER_ONLY),
     # The upload: a municipality's users import their own tasks, KOMBIT staff and the admin the
     # catalogue; an empty POST is the form again with its error (200).
-    "klik:import": Row((302, 200, 200, 200, 200), (302, 200, 200, 200, 200), page=True),
+    "klik:import": Row((302, 200, 200, 200, 200), (302, 200, 200, 200, 200), page=True,
+        more=reader_refused()),
     # Næstved's leader's pending upload: its owner's only. An empty POST confirms it (nothing
     # was refused) and returns to the report (302).
     "klik:import_detail": Row(
         (302, 404, 404, 200, 404), (302, 404, 404, 302, 404),
-        lambda o: {"pk": o.pending_import.pk}, page=True),
+        lambda o: {"pk": o.pending_import.pk}, page=True,
+        more={**OWNER_ONLY, "reader": (403, 403)}),
     # Issue 15: a municipality's editors create local tasks (users without a municipality:
     # 403); an empty POST is the form again with its errors (200).
     "klik:local_create": Row(
-        (302, 403, 403, 200, 200), (302, 403, 403, 200, 200), page=True),
+        (302, 403, 403, 200, 200), (302, 403, 403, 200, 200), page=True,
+        more=reader_refused()),
     # Næstved's local task: only Næstved finds it, KOMBIT staff and the admin not even that it
     # exists (404). An empty POST is the form again with its errors (200).
     "klik:local_update": Row(
         (302, 404, 404, 200, 404), (302, 404, 404, 200, 404),
-        lambda o: {"pk": o.local_mt.pk}, page=True),
+        lambda o: {"pk": o.local_mt.pk}, page=True,
+        more=reader_refused()),
     # The confirmation page; POST deletes (softly) and returns to the list (302).
     "klik:local_delete": Row(
         (302, 404, 404, 200, 404), (302, 404, 404, 302, 404),
-        lambda o: {"pk": o.local_mt.pk}, page=True),
+        lambda o: {"pk": o.local_mt.pk}, page=True,
+        more=reader_refused()),
     # POST only: KOMBIT staff attach to KOMBIT's task, Næstved to its copy; an empty POST is
     # refused with a message back on the task page (302); the admin attaches as KOMBIT staff
     # do. Hørsholm never finds Næstved's copy.
     "klik:attachment_add": Row(
-        (302, 405, 405, 405, 405), (302, 302, 302, 302, 404), lambda o: {"pk": o.mt.pk}),
+        (302, 405, 405, 405, 405), (302, 302, 302, 302, 404), lambda o: {"pk": o.mt.pk},
+        more=reader_refused(get=405)),
     # Næstved's own attachment: a download for Næstved only, a 404 for everyone else.
     "klik:attachment": Row(
         (302, 404, 404, 200, 404), (302, 404, 404, 200, 404),
@@ -233,10 +277,28 @@ ROWS = {
     # POST only: Næstved removes its own attachment and is sent back (302).
     "klik:attachment_remove": Row(
         (302, 405, 405, 405, 405), (302, 404, 404, 302, 404),
-        lambda o: {"pk": o.attachment.pk}),
+        lambda o: {"pk": o.attachment.pk},
+        more=reader_refused(get=405)),
     # "Gem som PDF": whoever sees the task page gets its PDF; read only (POST 405).
     "klik:pdf": Row(
         (302, 200, 200, 200, 404), (302, 405, 405, 405, 405), lambda o: {"pk": o.mt.pk}),
+    # The user administration (issue 15): a municipality's KLIK-administrator only, over its own
+    # logins (Næstved's programme leader here); 403 for everyone else. Empty POSTs are the form
+    # again with its errors (200); the list and the link are read / POST only (405).
+    "brugere:list": Row(
+        (302, 403, 403, 403, 403), (302, 403, 403, 403, 403), page=True,
+        more={"klikadmin": (200, 405), "projectleader": (403, 403), "reader": (403, 403)}),
+    "brugere:create": Row(
+        (302, 403, 403, 403, 403), (302, 403, 403, 403, 403), page=True,
+        more={"klikadmin": (200, 200), "projectleader": (403, 403), "reader": (403, 403)}),
+    "brugere:update": Row(
+        (302, 403, 403, 403, 403), (302, 403, 403, 403, 403),
+        lambda o: {"pk": o.users["leader"].pk}, page=True,
+        more={"klikadmin": (200, 200), "projectleader": (403, 403), "reader": (403, 403)}),
+    "brugere:password_link": Row(
+        (302, 403, 403, 403, 403), (302, 403, 403, 403, 403),
+        lambda o: {"pk": o.users["leader"].pk},
+        more={"klikadmin": (405, 302), "projectleader": (403, 403), "reader": (403, 403)}),
     "rollegalleri:list": Row((302, 200, 200, 200, 200), (302, 405, 405, 405, 405), page=True),
     "rollegalleri:detail": Row(
         (302, 200, 200, 200, 200), (302, 405, 405, 405, 405),
@@ -247,22 +309,27 @@ ROWS = {
     "rollegalleri:person_list": Row(
         (302, 200, 200, 200, 200), (302, 405, 405, 405, 405), page=True),
     "rollegalleri:person_create": Row(
-        (302, 403, 403, 200, 200), (302, 403, 403, 200, 200), page=True),
+        (302, 403, 403, 200, 200), (302, 403, 403, 200, 200), page=True,
+        more=MANAGES_NO_PERSONS),
     "rollegalleri:person_detail": Row(
         (302, 200, 200, 200, 404), (302, 405, 405, 405, 405),
         lambda o: {"pk": o.person.pk}, page=True),
     "rollegalleri:person_update": Row(
         (302, 403, 403, 200, 404), (302, 403, 403, 200, 404),
-        lambda o: {"pk": o.person.pk}, page=True),
+        lambda o: {"pk": o.person.pk}, page=True,
+        more=MANAGES_NO_PERSONS),
     "rollegalleri:person_retire": Row(
         (302, 403, 403, 200, 404), (302, 403, 403, 302, 404),
-        lambda o: {"pk": o.person.pk}, page=True),
+        lambda o: {"pk": o.person.pk}, page=True,
+        more=MANAGES_NO_PERSONS),
     "rollegalleri:assignment_create": Row(
         (302, 403, 403, 200, 404), (302, 403, 403, 200, 404),
-        lambda o: {"pk": o.person.pk}, page=True),
+        lambda o: {"pk": o.person.pk}, page=True,
+        more=MANAGES_NO_PERSONS),
     "rollegalleri:assignment_end": Row(
         (302, 403, 403, 200, 404), (302, 403, 403, 302, 404),
-        lambda o: {"pk": o.assignment.pk}, page=True),
+        lambda o: {"pk": o.assignment.pk}, page=True,
+        more=MANAGES_NO_PERSONS),
     # Django admin: staff without a municipality only; municipal users are sent to its login.
     "admin:index": Row((302, 200, 200, 302, 302), (302, 200, 200, 302, 302)),
     "admin:login": Row((200, 302, 302, 200, 200), (200, 200, 200, 200, 200)),
@@ -364,7 +431,11 @@ def expected(pattern, role, method):
     if (pattern.name, role) in EXCEPTIONS:
         return EXCEPTIONS[(pattern.name, role)][method == "POST"]
     row = ROWS[pattern.key]
-    status = (row.post if method == "POST" else row.get)[ROLES.index(role)]
+    if role in NAESTVED_ROLES:
+        if role in row.more:
+            return row.more[role][method == "POST"]
+        role = "leader"
+    status = (row.post if method == "POST" else row.get)[BASE_ROLES.index(role)]
     if status == V:
         return 200 if kombit_may_view(pattern.route) else 403
     return status

@@ -308,3 +308,57 @@ def test_the_local_task_forms_never_err_and_a_refused_one_changes_nothing(
             assert local_snapshot() == before, sent
 
     check()
+
+
+USER_FIELDS = [
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "role",
+    "is_administrator",
+    "person",
+    "is_active",
+]
+
+
+def users_snapshot():
+    from portfolio.models import User
+
+    return list(
+        User.objects.order_by("pk").values_list(
+            "pk", "username", "first_name", "last_name", "email", "is_active"
+        )
+    ), list(Person.objects.order_by("pk").values_list("pk", "user_id"))
+
+
+def test_the_user_administration_never_errs_and_a_refused_form_changes_nothing(
+    client, naestved, data
+):
+    """Issue 15: /brugere/, its list's query string and its form."""
+    from tests.factories import KlikAdministratorFactory, ProjectLeaderFactory
+
+    client.force_login(KlikAdministratorFactory(municipality=naestved))
+    other = ProjectLeaderFactory(municipality=naestved, username="pia")
+
+    @EXAMPLES
+    @given(
+        sent=values(USER_FIELDS),
+        where=st.sampled_from(["ny/", f"{other.pk}/"]),
+        query=query_strings(["q", "role", "active", *PAGING]),
+    )
+    @example(sent={"username": "\x00", "role": "reader"}, where="ny/", query="active=%FF")
+    @example(sent={"person": "99999999999999999999"}, where=f"{other.pk}/", query="page=-1")
+    def check(sent, where, query):
+        assert client.get(f"/brugere/?{query}").status_code == 200, query
+        before = users_snapshot()
+        response = client.post(f"/brugere/{where}", sent)
+        if response.status_code == 404:  # another municipality's person named
+            assert "person" in sent, sent
+            assert users_snapshot() == before, sent
+            return
+        assert response.status_code in (200, 302), (sent, response.status_code)
+        if response.status_code == 200:
+            assert users_snapshot() == before, sent
+
+    check()
