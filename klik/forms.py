@@ -117,6 +117,9 @@ class LocalTaskForm(forms.ModelForm):
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 4}),
+            # A list box, not DKFDS's single-select look, so several can be chosen.
+            "interfaces": forms.SelectMultiple(attrs={"size": 6, "class": "form-input"}),
+            "roles": forms.SelectMultiple(attrs={"size": 6, "class": "form-input"}),
         }
 
     def __init__(self, *args, municipality, municipality_task=None, **kwargs):
@@ -124,6 +127,8 @@ class LocalTaskForm(forms.ModelForm):
         self.fields["starts_on"].help_text = _("Empty: today.")
         self.fields["project"].empty_label = _("– no project –")
         self.fields["support_system"].empty_label = _("– no support system –")
+        for name in ("interfaces", "roles"):
+            self.fields[name].help_text = _("Hold Ctrl (or Cmd) down to choose several.")
         if municipality_task is None:
             persons = Person.objects.filter(municipality=municipality, retired_on__isnull=True)
             for name in ("responsible", "executor"):
