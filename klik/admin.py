@@ -167,7 +167,11 @@ class MunicipalityTaskAdmin(MunicipalityScopedAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_colour(timezone.localdate())
+        queryset = super().get_queryset(request).with_colour(timezone.localdate())
+        if not request.user.municipality_id:
+            # A municipality's local tasks are its own, not KOMBIT's (admins included).
+            queryset = queryset.filter(task__municipality__isnull=True)
+        return queryset
 
     def has_change_permission(self, request, obj=None):
         # The model permission, then the task page's rule for this task.
@@ -239,13 +243,13 @@ class MunicipalityTaskChangeAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        queryset = scope_by_municipality(
-            queryset, request.user, "municipality_task__municipality_id"
-        )
+        if not request.user.is_superuser:
+            queryset = scope_by_municipality(
+                queryset, request.user, "municipality_task__municipality_id"
+            )
         if not request.user.municipality_id:
-            # KOMBIT staff see no trace of a municipality's local tasks.
+            # KOMBIT staff and admins see no trace of a municipality's local tasks or its own
+            # attachments.
             queryset = queryset.filter(municipality_task__task__municipality__isnull=True).exclude(
                 field=MunicipalityTaskChange.ATTACHMENT
             )

@@ -95,4 +95,3 @@ def danish():
     """Messages as the user reads them: validation texts rendered in Danish."""
     with translation.override("da"):
         yield
-

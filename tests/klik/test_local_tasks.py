@@ -376,3 +376,10 @@ def test_kombit_staff_see_no_local_task_on_a_persons_page(clients, local):
     local.save()
     assert TITLE in leader_client.get(person.get_absolute_url()).content.decode()
     assert TITLE not in kombit_client.get(person.get_absolute_url()).content.decode()
+
+
+def test_admins_do_not_find_a_local_task_in_the_admin_either(admin_client, local):
+    for url in ("/admin/klik/municipalitytask/", "/admin/klik/municipalitytaskchange/"):
+        response = admin_client.get(url)
+        assert response.status_code == 200
+        assert TITLE not in response.content.decode()
