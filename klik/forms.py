@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.filtering import ECHO_LENGTH, ID_RE
 from portfolio.validators import validate_xml_text
 from portfolio.widgets import DkfdsMixin, dkfds_widgets
 from rollegalleri.models import Person
@@ -17,6 +18,22 @@ from .services import EDITABLE_FIELDS, LOCAL_TASK_FIELDS
 from .uploads import ALLOWED_TYPES, allowed_extensions
 
 HOLDS_NEEDED_ROLE = _("holds a role the task needs")
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of ids where a value that is no id of any row (too long a number, say,
+    which the database's integer would overflow on) is refused as an invalid choice before
+    any query."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not ID_RE.fullmatch(str(pk)):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": str(pk)[:ECHO_LENGTH]},
+                )
+        return super()._check_values(value)
 
 
 def person_choices(municipality_task):
@@ -113,6 +130,7 @@ class LocalTaskForm(forms.ModelForm):
     class Meta:
         model = Task
         fields = LOCAL_TASK_FIELDS
+        field_classes = {"interfaces": IdsChoiceField, "roles": IdsChoiceField}
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

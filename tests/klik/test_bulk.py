@@ -219,8 +219,9 @@ def test_the_bulk_confirmation_runs_a_fixed_number_of_queries(
     other = Client()
     other.force_login(leader)
     other.post(f"/klik/{tasks[0].pk}/", form_data(tasks[0], note="imens"))
-    # session, user, groups, the two persons validated, the tasks, the changes of stale ones
-    with django_assert_num_queries(7):
+    # session, user, groups, the two persons validated, the tasks, the changes of stale ones,
+    # and (issue 15) the user's and their groups' permissions: a reader may not assign
+    with django_assert_num_queries(9):
         response = bulk(leader_client, loaded, responsible=people[0].pk, executor=people[1].pk)
     assert response.status_code == 200
 

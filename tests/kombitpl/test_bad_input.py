@@ -296,6 +296,7 @@ def test_the_local_task_forms_never_err_and_a_refused_one_changes_nothing(
     @given(sent=values(LOCAL_TASK_FIELDS), where=st.sampled_from(["ny/", f"{own.pk}/rediger/"]))
     @example(sent={"title": "\x00", "version": "99999999999999999999"}, where="ny/")
     @example(sent={"title": "x", "interfaces": "-1", "roles": "2"}, where=f"{own.pk}/rediger/")
+    @example(sent={"roles": "9223372036854775808"}, where="ny/")
     def check(sent, where):
         before = local_snapshot()
         response = leader_client.post(f"/klik/{where}", sent)
