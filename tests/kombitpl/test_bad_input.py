@@ -363,3 +363,37 @@ def test_the_user_administration_never_errs_and_a_refused_form_changes_nothing(
             assert users_snapshot() == before, sent
 
     check()
+
+
+def test_no_attachment_upload_gives_a_server_error_or_keeps_a_refused_file(
+    leader_client, data, media
+):
+    """Issue 15: any name and content sent as an attachment: never a 500; a refused file leaves
+    neither a row nor a stored file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from klik.models import Attachment
+
+    url = f"/klik/{data['task'].pk}/bilag/"
+
+    def stored():
+        return sorted(p.name for p in media.rglob("*") if p.is_file()) if media.exists() else []
+
+    @EXAMPLES
+    @given(
+        content=st.binary(max_size=4096),
+        name=form_text.filter(lambda s: 0 < len(s) < 100),
+        extension=st.sampled_from(["", ".pdf", ".docx", ".txt", ".csv", ".png", ".exe"]),
+    )
+    @example(content=b"%PDF-1.4\n", name="../../etc/passwd", extension=".pdf")
+    @example(content=b"PK\x03\x04" + b"\x00" * 100, name="a", extension=".docx")
+    def check(content, name, extension):
+        rows, files = Attachment.objects.count(), stored()
+        base = re.sub(r"[/\\\x00]", "", name) + extension
+        upload = SimpleUploadedFile(base if base.strip(". ") else "x", content)
+        response = leader_client.post(url, {"file": upload})
+        assert response.status_code == 302, (base, content[:20], response.status_code)
+        if Attachment.objects.count() == rows:  # refused: nothing kept
+            assert stored() == files, base
+
+    check()
