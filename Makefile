@@ -15,7 +15,30 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install python chromium run worker serve test test-fast lint bench bench-growth bench-import loadtest loadtest-short messages clean
+.PHONY: install system-libs python chromium run worker serve test test-fast lint bench bench-growth bench-import loadtest loadtest-short messages clean
+
+# System libraries Python packages load at run time: libmagic for python-magic (attachments'
+# content check), Pango and a font for WeasyPrint (a task as PDF). As root on Debian they are
+# installed with apt; elsewhere make stops with one line saying what is missing.
+SYSTEM_LIBS := libmagic.so.1 libpango-1.0.so.0 libpangoft2-1.0.so.0
+SYSTEM_FILES := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+DEBIAN_PACKAGES := libmagic1 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+LDCONFIG := $(shell command -v ldconfig 2>/dev/null || echo /sbin/ldconfig)
+
+system-libs:
+	@missing=""; \
+	for lib in $(SYSTEM_LIBS); do $(LDCONFIG) -p | grep -q "$$lib" || missing="$$missing $$lib"; done; \
+	for file in $(SYSTEM_FILES); do [ -e "$$file" ] || missing="$$missing $$file"; done; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then \
+	  $(APT_GET) update -qq || echo "Advarsel/Warning: apt-get update fejlede/failed" >&2; \
+	  DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
+	  missing=""; \
+	  for lib in $(SYSTEM_LIBS); do $(LDCONFIG) -p | grep -q "$$lib" || missing="$$missing $$lib"; done; \
+	  for file in $(SYSTEM_FILES); do [ -e "$$file" ] || missing="$$missing $$file"; done; \
+	fi; \
+	[ -z "$$missing" ] || { \
+	  echo "Fejl/Error: systembiblioteker mangler/system libraries are missing:$$missing: installér/install the Debian packages $(DEBIAN_PACKAGES) (sudo apt-get install $(DEBIAN_PACKAGES)) and run make again." >&2; \
+	  exit 1; }
 
 python:
 	@test -n "$(PY)" && $(PY) -c '$(IS_311)' 2>/dev/null || { \
@@ -43,7 +66,7 @@ static/dkfds/.installed: node_modules/.installed
 	      node_modules/dkfds/dist/fonts node_modules/dkfds/dist/img static/dkfds/
 	touch $@
 
-install: $(BIN)/.installed static/dkfds/.installed
+install: system-libs $(BIN)/.installed static/dkfds/.installed
 
 # Chromium for the browser tests: installed from Debian as root, else a clear stop, never a skip.
 chromium:

@@ -29,6 +29,8 @@ CHANGE_SINCE = _("%(when)s – %(who)s changed %(field)s from «%(old)s» to «%
 
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
+    """KOMBIT's catalogue of tasks; municipalities' local tasks live on their own pages."""
+
     list_display = ("title", "project", "support_system", "kind", "starts_on", "deadline")
     list_filter = ("kind", "project", "support_system", "deadline")
     list_select_related = ("project", "support_system")
@@ -40,6 +42,9 @@ class TaskAdmin(admin.ModelAdmin):
         (_("Concerns"), {"fields": ("project", "support_system", "interfaces", "roles")}),
         (_("Dates"), {"fields": ("published_on", "starts_on", "deadline")}),
     )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).kombit()
 
     def get_changeform_initial_data(self, request):
         return {
@@ -88,7 +93,7 @@ def change_text(change):
     return CHANGE_SINCE % {
         "when": formats.date_format(timezone.localtime(change.changed_at), "DATETIME_FORMAT"),
         "who": (who.get_full_name() or who.username) if who else _("unknown"),
-        "field": MunicipalityTask._meta.get_field(change.field).verbose_name,
+        "field": change.field_label,
         "old": change.old_value or "–",
         "new": change.new_value or "–",
     }
@@ -162,7 +167,11 @@ class MunicipalityTaskAdmin(MunicipalityScopedAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_colour(timezone.localdate())
+        queryset = super().get_queryset(request).with_colour(timezone.localdate())
+        if not request.user.municipality_id:
+            # A municipality's local tasks are its own, not KOMBIT's (admins included).
+            queryset = queryset.filter(task__municipality__isnull=True)
+        return queryset
 
     def has_change_permission(self, request, obj=None):
         # The model permission, then the task page's rule for this task.
@@ -234,9 +243,17 @@ class MunicipalityTaskChangeAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return scope_by_municipality(queryset, request.user, "municipality_task__municipality_id")
+        if not request.user.is_superuser:
+            queryset = scope_by_municipality(
+                queryset, request.user, "municipality_task__municipality_id"
+            )
+        if not request.user.municipality_id:
+            # KOMBIT staff and admins see no trace of a municipality's local tasks or its own
+            # attachments.
+            queryset = queryset.filter(municipality_task__task__municipality__isnull=True).exclude(
+                field=MunicipalityTaskChange.ATTACHMENT
+            )
+        return queryset
 
     def has_add_permission(self, request):
         return False

@@ -22,7 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 from portfolio.filtering import filter_errors, filtered
 from portfolio.spreadsheets import FORMULA_STARTS, XML_FORBIDDEN_RE
 
-from .models import COLOUR_SHADES, Colour, MunicipalityTask, State, Task
+from .models import COLOUR_SHADES, Colour, MunicipalityTask, Origin, State, Task
 from .tables import TaskTable
 
 SHEET_TITLE = "KLIK-opgaver"
@@ -43,7 +43,7 @@ WRITER_OPTIONS = {
     "strings_to_numbers": False,
     "strings_to_urls": False,
 }
-COLUMN_WIDTHS = (16, 12, 50, 24, 20, 12, 12, 10, 22, 24, 24, 40)
+COLUMN_WIDTHS = (16, 12, 50, 24, 20, 12, 12, 10, 22, 24, 24, 40, 14)
 ROW_FIELDS = (
     "pk",
     "task_id",
@@ -57,6 +57,7 @@ ROW_FIELDS = (
     "state",
     "responsible__name",
     "executor__name",
+    "task__municipality_id",
 )
 
 
@@ -77,6 +78,8 @@ def headers():
         field("responsible").verbose_name,
         field("executor").verbose_name,
         _("Link"),
+        # After the twelve fixed columns, as the Excel contract allows.
+        _("Origin"),
     )
     return [capfirst(str(name)) for name in names]
 
@@ -183,6 +186,7 @@ def _write_tasks(sheet, formats, queryset, link_for, progress):
     codes = interface_codes(queryset)
     labels = {c: str(Colour(c).label) for c in Colour.values}
     states = {s: str(State(s).label) for s in State.values}
+    origins = {True: str(Origin.LOCAL.label), False: str(Origin.KOMBIT.label)}
     text, write_string, write_date = (
         _writer(sheet, formats),
         sheet.write_string,
@@ -193,7 +197,7 @@ def _write_tasks(sheet, formats, queryset, link_for, progress):
     n = 0
     for n, row in enumerate(export_rows(queryset), start=1):
         pk, task_id, municipality, project, title, system, start, deadline = row[:8]
-        colour, state, responsible, executor = row[8:]
+        colour, state, responsible, executor, local = row[8:]
         text(n, 0, municipality)
         text(n, 1, project)
         text(n, 2, title)
@@ -213,6 +217,7 @@ def _write_tasks(sheet, formats, queryset, link_for, progress):
             write_url(n, 11, link_for(pk), None, link_for(pk))
         else:
             write_string(n, 11, link_for(pk))
+        write_string(n, 12, origins[bool(local)])
         if progress and n % PROGRESS_EVERY == 0:
             progress(n)
     sheet.autofilter(0, 0, n, len(COLUMN_WIDTHS) - 1)

@@ -10,7 +10,7 @@ from portfolio.models import Interface, Project, SupportSystem
 from portfolio.widgets import DkfdsFilterForm
 from rollegalleri.models import Person
 
-from .models import Colour, State
+from .models import Colour, Origin, State
 
 # The `state` value meaning every state but solved ("alle åbne").
 OPEN = "open"
@@ -109,6 +109,12 @@ class KlikFilterSet(django_filters.FilterSet):
         method="filter_escalated",
         label=_("Marked as escalated"),
     )
+    origin = django_filters.ChoiceFilter(
+        method="filter_origin",
+        choices=Origin.choices,
+        label=_("Origin"),
+        empty_label=_("KOMBIT's and local tasks"),
+    )
     deadline_after = django_filters.DateFilter(
         field_name="task__deadline",
         lookup_expr="gte",
@@ -169,6 +175,10 @@ class KlikFilterSet(django_filters.FilterSet):
         if OPEN in states:
             states |= set(State.values) - {State.DONE}
         return queryset.filter(state__in=states - {OPEN})
+
+    def filter_origin(self, queryset, name, value):
+        """KOMBIT's tasks or the municipality's own local tasks."""
+        return queryset.of_origin(value)
 
     def search(self, queryset, name, value):
         """Rows whose title, description, project or people contain `value`."""

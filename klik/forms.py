@@ -1,19 +1,39 @@
 """The municipality's edit form for one KLIK task."""
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.filtering import ECHO_LENGTH, ID_RE
 from portfolio.validators import validate_xml_text
 from portfolio.widgets import DkfdsMixin, dkfds_widgets
 from rollegalleri.models import Person
 
-from .models import MunicipalityTask
-from .services import EDITABLE_FIELDS
+from .models import MunicipalityTask, Task
+from .services import EDITABLE_FIELDS, LOCAL_TASK_FIELDS
+from .uploads import ALLOWED_TYPES, allowed_extensions
 
 HOLDS_NEEDED_ROLE = _("holds one of the roles the task needs")
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of ids where a value that is no id of any row (too long a number, say,
+    which the database's integer would overflow on) is refused as an invalid choice before
+    any query."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not ID_RE.fullmatch(str(pk)):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": str(pk)[:ECHO_LENGTH]},
+                )
+        return super()._check_values(value)
 
 
 def person_choices(municipality_task):
@@ -98,3 +118,62 @@ class EscalationForm(DkfdsMixin, forms.Form):
         ):
             return target
         return default
+
+
+class LocalTaskForm(forms.ModelForm):
+    """A municipality's own task: what KOMBIT's tasks carry, plus (when created) its people."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1, required=False
+    )
+
+    class Meta:
+        model = Task
+        fields = LOCAL_TASK_FIELDS
+        field_classes = {"interfaces": IdsChoiceField, "roles": IdsChoiceField}
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            # A list box, not DKFDS's single-select look, so several can be chosen.
+            "interfaces": forms.SelectMultiple(attrs={"size": 6, "class": "form-input"}),
+            "roles": forms.SelectMultiple(attrs={"size": 6, "class": "form-input"}),
+        }
+
+    def __init__(self, *args, municipality, municipality_task=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_on"].help_text = _("Empty: today.")
+        self.fields["project"].empty_label = _("– no project –")
+        self.fields["support_system"].empty_label = _("– no support system –")
+        for name in ("interfaces", "roles"):
+            self.fields[name].help_text = _("Hold Ctrl (or Cmd) down to choose several.")
+        if municipality_task is None:
+            persons = Person.objects.filter(municipality=municipality, retired_on__isnull=True)
+            for name in ("responsible", "executor"):
+                label = MunicipalityTask._meta.get_field(name).verbose_name
+                self.fields[name] = forms.ModelChoiceField(
+                    persons.order_by("name", "pk"),
+                    required=False,
+                    label=capfirst(label),
+                    empty_label=_("– nobody yet –"),
+                )
+            del self.fields["version"]
+        else:
+            self.fields["version"].required = True
+            self.initial["version"] = municipality_task.version
+        dkfds_widgets(self)
+
+
+class AttachmentForm(forms.Form):
+    """One file; its rules are checked by the service (klik.uploads.upload_check)."""
+
+    file = forms.FileField(label=_("File"), max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("%(allowed)s; at most %(limit)s MB.") % {
+            "allowed": allowed_extensions(),
+            "limit": round(settings.KLIK_ATTACHMENT_MAX_BYTES / 1024 / 1024),
+        }
+        self.fields["file"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in ALLOWED_TYPES)
+        dkfds_widgets(self)

@@ -2,21 +2,25 @@
 
 import uuid
 from datetime import timedelta
+from pathlib import PurePosixPath
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Interface, Municipality, Project, SupportSystem
 from portfolio.scoping import scope_by_municipality
 from portfolio.validators import validate_xml_text
 from rollegalleri.models import PERSON_OTHER_MUNICIPALITY, Person, Role, RoleAssignment
+
+LOCAL_TASK_OTHER_MUNICIPALITY = _("A local task has a copy for its own municipality only.")
 
 
 class Colour(models.TextChoices):
@@ -57,10 +61,26 @@ class State(models.TextChoices):
     BLOCKED = "blocked", _("Cannot be done in time")
 
 
+class Origin(models.TextChoices):
+    KOMBIT = "kombit", _("KOMBIT")
+    LOCAL = "local", _("Local task")
+
+
 class TaskQuerySet(models.QuerySet):
     def for_list(self):
         """Adds the project and support system each row shows."""
         return self.select_related("project", "support_system")
+
+    def kombit(self):
+        """Tasks KOMBIT published (no municipality's local tasks)."""
+        return self.filter(municipality__isnull=True)
+
+    def visible_to(self, user):
+        """KOMBIT's tasks, plus the user's municipality's own local tasks that are not deleted."""
+        if not user.is_authenticated:
+            return self.none()
+        local = Q(municipality_id=user.municipality_id) if user.municipality_id else Q(pk__in=[])
+        return self.filter(Q(municipality__isnull=True) | local, deleted_at__isnull=True)
 
 
 class Task(models.Model):
@@ -111,6 +131,25 @@ class Task(models.Model):
         blank=True,
         help_text=_("The task in KOMBIT's KLIK, when it has an address."),
     )
+    # A local task belongs to one municipality and is seen by it alone; KOMBIT's tasks have none.
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("local task of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="local_tasks",
+    )
+    # Local tasks are deleted softly: the row and its history stay, every page leaves it out.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deleted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = TaskQuerySet.as_manager()
 
@@ -137,11 +176,27 @@ class Task(models.Model):
         """The start date, or the published date when there is none."""
         return self.starts_on or self.published_on
 
+    @property
+    def is_local(self):
+        """True for a municipality's own task (not published by KOMBIT)."""
+        return self.municipality_id is not None
+
 
 class MunicipalityTaskQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Tasks of the user's municipality (all for KOMBIT staff, none for others)."""
-        return scope_by_municipality(self, user, "municipality_id")
+        """Tasks of the user's municipality (all for KOMBIT staff, none for others); local
+        tasks only for their own municipality, deleted ones for nobody."""
+        queryset = scope_by_municipality(self, user, "municipality_id").filter(
+            task__deleted_at__isnull=True
+        )
+        if not user.is_authenticated or not user.municipality_id:
+            # A municipality's own tasks, and any count of them, stay within it.
+            queryset = queryset.filter(task__municipality__isnull=True)
+        return queryset
+
+    def of_origin(self, origin):
+        """Local tasks (`Origin.LOCAL`) or KOMBIT's tasks (`Origin.KOMBIT`)."""
+        return self.filter(task__municipality__isnull=origin == Origin.KOMBIT)
 
     def with_colour(self, today=None):
         """Adds `colour` (the KLIK traffic light on `today`) and `colour_rank` (0 = red)."""
@@ -239,10 +294,14 @@ class MunicipalityTaskQuerySet(models.QuerySet):
         """Tasks that concern the shared infrastructure (a support system is set)."""
         return self.filter(task__support_system__isnull=False)
 
-    def open_for_person(self, person):
-        """Unsolved tasks of the person's municipality where they are responsible or executor."""
+    def open_for_person(self, person, viewer=None):
+        """Unsolved tasks of the person's municipality where they are responsible or executor;
+        a municipality's local tasks only when `viewer` (if given) is of that municipality."""
+        queryset = self
+        if viewer is not None and viewer.municipality_id != person.municipality_id:
+            queryset = queryset.filter(task__municipality__isnull=True)
         return (
-            self.filter(municipality_id=person.municipality_id)
+            queryset.filter(municipality_id=person.municipality_id, task__deleted_at__isnull=True)
             .filter(Q(responsible=person) | Q(executor=person))
             .exclude(state=State.DONE)
             .select_related("task", "responsible", "executor")
@@ -358,6 +417,9 @@ class MunicipalityTask(models.Model):
             person = getattr(self, field)
             if person is not None and person.municipality_id != self.municipality_id:
                 errors[field] = PERSON_OTHER_MUNICIPALITY
+        task_municipality = self.task.municipality_id if self.task_id else None
+        if task_municipality and task_municipality != self.municipality_id:
+            errors["municipality"] = LOCAL_TASK_OTHER_MUNICIPALITY
         if errors:
             raise ValidationError(errors)
 
@@ -423,8 +485,40 @@ class MunicipalityTaskChange(models.Model):
         verbose_name = _("task change")
         verbose_name_plural = _("task changes")
 
+    # History rows that are events rather than a changed field.
+    CREATED = "created"
+    DELETED = "deleted"
+    ATTACHMENT = "attachment"  # a municipality's own: only it sees the row
+    SHARED_ATTACHMENT = "kombit_attachment"  # KOMBIT's, on every copy
+
     def __str__(self):
         return f"{self.field}: {self.old_value} → {self.new_value}"
+
+    @property
+    def field_label(self):
+        """The changed field's translated label, e.g. "responsible" → "Ansvarlig"."""
+        return field_label(self.field)
+
+
+def field_label(name):
+    """The translated label of a task field or history event, e.g. "deadline" → "Slutdato"."""
+    events = {
+        MunicipalityTaskChange.CREATED: _("the local task"),
+        MunicipalityTaskChange.DELETED: _("the local task"),
+        MunicipalityTaskChange.ATTACHMENT: _("attachment"),
+        MunicipalityTaskChange.SHARED_ATTACHMENT: _("attachment"),
+    }
+    if name in events:
+        return capfirst(events[name])
+    for model in (MunicipalityTask, Task):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        # A reverse one-to-one (the escalation mark) is named by its model.
+        label = getattr(field, "verbose_name", None) or field.related_model._meta.verbose_name
+        return capfirst(label)
+    return name
 
 
 class SavedFilterQuerySet(models.QuerySet):
@@ -611,3 +705,98 @@ class ExportJob(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return min(99, 100 * self.rows_done // self.rows_total) if self.rows_total else 0
+
+
+def attachment_path(attachment, filename):
+    """A random storage name: the user's file name never reaches the storage."""
+    extension = PurePosixPath(filename).suffix.lower()
+    return f"klik/bilag/{uuid.uuid4().hex}{extension}"
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Attachments to KOMBIT's tasks for every logged-in municipality user and KOMBIT staff;
+        a municipality's own attachments for that municipality only."""
+        if not user.is_authenticated or not (user.municipality_id or user.is_kombit_staff):
+            return self.none()
+        shared = Q(task__isnull=False, task__municipality__isnull=True)
+        if not user.municipality_id:
+            return self.filter(shared)
+        own = Q(
+            municipality_task__municipality_id=user.municipality_id,
+            municipality_task__task__deleted_at__isnull=True,
+        )
+        return self.filter(shared | own)
+
+    def for_task_page(self, municipality_task):
+        """KOMBIT's attachments to the task and the municipality's own, oldest first."""
+        return (
+            self.filter(
+                Q(task_id=municipality_task.task_id) | Q(municipality_task=municipality_task)
+            )
+            .select_related("uploaded_by")
+            .order_by("uploaded_at", "pk")
+        )
+
+
+class Attachment(models.Model):
+    """A document on a KLIK task: KOMBIT's on the task itself, shared with every municipality,
+    or a municipality's own on its copy. Stored under a random name, served by a view."""
+
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("KLIK task"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    municipality_task = models.ForeignKey(
+        MunicipalityTask,
+        verbose_name=_("municipality task"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=200, validators=[validate_xml_text])
+    content_type = models.CharField(
+        _("content type"), max_length=100, validators=[validate_xml_text]
+    )
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(task__isnull=True, municipality_task__isnull=False)
+                | Q(task__isnull=False, municipality_task__isnull=True),
+                name="attachment_on_task_or_copy",
+                violation_error_message=_("An attachment belongs to a task or to one copy."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("klik:attachment", kwargs={"pk": self.pk})
+
+    @property
+    def is_shared(self):
+        """True for KOMBIT's attachments, which every municipality sees."""
+        return self.task_id is not None

@@ -11,8 +11,16 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Municipality
 
-from .models import Escalation, ExportJob, MunicipalityTask, MunicipalityTaskChange, Task
+from .models import (
+    Attachment,
+    Escalation,
+    ExportJob,
+    MunicipalityTask,
+    MunicipalityTaskChange,
+    Task,
+)
 from .tasks import export_job_run
+from .uploads import upload_check
 
 
 @transaction.atomic
@@ -53,13 +61,16 @@ def tasks_publish(*, tasks: list[Task], interfaces: dict | None = None) -> list[
 
 
 def municipality_tasks_ensure(*, task: Task) -> int:
-    """Create the missing municipality copies of a task; returns how many were made."""
+    """Create the missing municipality copies of a task; returns how many were made.
+
+    A local task has one copy only, its own municipality's.
+    """
     have = set(task.municipality_tasks.values_list("municipality_id", flat=True))
-    missing = [
-        MunicipalityTask(task=task, municipality_id=pk)
-        for pk in Municipality.objects.values_list("pk", flat=True)
-        if pk not in have
-    ]
+    if task.municipality_id:
+        wanted = [task.municipality_id]
+    else:
+        wanted = Municipality.objects.values_list("pk", flat=True)
+    missing = [MunicipalityTask(task=task, municipality_id=pk) for pk in wanted if pk not in have]
     MunicipalityTask.objects.bulk_create(missing, batch_size=500)
     return len(missing)
 
@@ -67,6 +78,7 @@ def municipality_tasks_ensure(*, task: Task) -> int:
 # --- Editing a municipality's task ----------------------------------------
 
 EDITABLE_FIELDS = ("state", "responsible", "executor", "needs_help", "note")
+CHANGE_PERMISSION = "klik.change_municipalitytask"
 NOT_YOUR_MUNICIPALITY = _("Only users of the task's municipality can change it.")
 STALE_VERSION = _(
     "Someone saved this task after you opened it, so your changes were not saved. "
@@ -94,12 +106,16 @@ def _shown(task: MunicipalityTask, field: str) -> str:
 
 
 def may_change(user, municipality_task: MunicipalityTask) -> bool:
-    """Whether `user` may change the task: the one rule the task page, this module's writes and
-    the admin ask. A municipality's own users may; superusers (the catalogue's admins) may
-    everywhere; KOMBIT staff and other municipalities' users may not."""
+    """Whether `user` may change the task: its municipality's users who may edit tasks (not
+    readers), and superusers (the catalogue's admins, who reach tasks only through the Django
+    admin)."""
     if user.is_superuser:
         return True
-    return bool(user.municipality_id) and user.municipality_id == municipality_task.municipality_id
+    return (
+        bool(user.municipality_id)
+        and user.municipality_id == municipality_task.municipality_id
+        and user.has_perm(CHANGE_PERMISSION)
+    )
 
 
 def municipality_task_lock(
@@ -281,3 +297,276 @@ def export_job_enqueue(*, owner, query: str, link_base: str, rows: int):
     # After commit, so the worker never looks for a job that is not saved yet.
     transaction.on_commit(lambda: export_job_run.enqueue(str(job.pk)))
     return job
+
+
+# --- A municipality's local tasks -------------------------------------------
+
+LOCAL_TASK_FIELDS = (
+    "title",
+    "description",
+    "project",
+    "support_system",
+    "interfaces",
+    "starts_on",
+    "deadline",
+    "roles",
+)
+NOT_LOCAL = _("Only a municipality's own local tasks can be changed or deleted here.")
+CREATED = MunicipalityTaskChange.CREATED
+DELETED = MunicipalityTaskChange.DELETED
+
+
+def _record(*, municipality_task, user, field, old="", new="", at=None):
+    """One history row for `municipality_task` (call inside the write's transaction)."""
+    return MunicipalityTaskChange.objects.create(
+        municipality_task=municipality_task,
+        changed_at=at or timezone.now(),
+        changed_by=user,
+        field=field,
+        old_value=old,
+        new_value=new,
+        version=municipality_task.version,
+    )
+
+
+def _task_shown(task: Task, field: str) -> str:
+    """A local task's field as the page shows it, for the history."""
+    if field in ("interfaces", "roles"):
+        return ", ".join(sorted(str(item) for item in getattr(task, field).all()))
+    value = getattr(task, field)
+    return "" if value is None else str(value)
+
+
+@transaction.atomic
+def task_create_local(
+    *,
+    municipality: Municipality,
+    user,
+    title: str,
+    description: str = "",
+    project=None,
+    support_system=None,
+    interfaces=(),
+    roles=(),
+    starts_on=None,
+    deadline=None,
+    responsible=None,
+    executor=None,
+) -> MunicipalityTask:
+    """Create a municipality's own task and its one copy; returns that copy.
+
+    Raises PermissionDenied when `user` is not an editor of `municipality`, ValidationError
+    when the values break the task's rules (dates, persons of another municipality).
+    """
+    if user.municipality_id != municipality.pk or not user.has_perm(CHANGE_PERMISSION):
+        raise PermissionDenied(NOT_YOUR_MUNICIPALITY)
+    now = timezone.now()
+    task = Task(
+        title=title,
+        description=description,
+        project=project,
+        support_system=support_system,
+        kind=Task.Kind.PROGRAMME if project is None else Task.Kind.SOLUTION,
+        published_on=timezone.localdate(),
+        starts_on=starts_on,
+        deadline=deadline,
+        municipality=municipality,
+    )
+    task.full_clean()
+    task.save()
+    task.interfaces.set(interfaces)
+    task.roles.set(roles)
+    copy = MunicipalityTask(
+        task=task,
+        municipality=municipality,
+        responsible=responsible,
+        executor=executor,
+        updated_at=now,
+        updated_by=user,
+    )
+    copy.full_clean()
+    copy.save()
+    _record(municipality_task=copy, user=user, field=CREATED, new=title, at=now)
+    return copy
+
+
+def _check_local(user, municipality_task):
+    if not municipality_task.task.is_local:
+        raise PermissionDenied(NOT_LOCAL)
+    if user.is_superuser or not may_change(user, municipality_task):
+        raise PermissionDenied(NOT_YOUR_MUNICIPALITY)
+
+
+@transaction.atomic
+def task_update_local(
+    *, municipality_task: MunicipalityTask, user, data: dict, version: int
+) -> list[MunicipalityTaskChange]:
+    """Apply `data` (LOCAL_TASK_FIELDS) to a local task if `version` is still current, with a
+    history row for each changed field; returns those rows.
+
+    Raises PermissionDenied, StaleVersionError or ValidationError as municipality_task_update.
+    """
+    _check_local(user, municipality_task)
+    copy = municipality_task_lock(municipality_task=municipality_task, version=version)
+    task = copy.task
+    before = {field: _task_shown(task, field) for field in LOCAL_TASK_FIELDS}
+    many = {}
+    for field in LOCAL_TASK_FIELDS:
+        if field not in data:
+            continue
+        if field in ("interfaces", "roles"):
+            many[field] = list(data[field])
+        else:
+            setattr(task, field, data[field])
+    task.full_clean()
+    task.save()
+    for field, items in many.items():
+        getattr(task, field).set(items)
+    after = {field: _task_shown(task, field) for field in LOCAL_TASK_FIELDS}
+    changed = [field for field in LOCAL_TASK_FIELDS if before[field] != after[field]]
+    if not changed:
+        return []
+    copy.version += 1
+    copy.updated_at = timezone.now()
+    copy.updated_by = user
+    copy.save()
+    rows = [
+        _record(
+            municipality_task=copy,
+            user=user,
+            field=field,
+            old=before[field],
+            new=after[field],
+            at=copy.updated_at,
+        )
+        for field in changed
+    ]
+    municipality_task.refresh_from_db()
+    return rows
+
+
+@transaction.atomic
+def task_delete_local(*, municipality_task: MunicipalityTask, user) -> None:
+    """Delete a local task softly: every page leaves it out, its rows and history stay."""
+    _check_local(user, municipality_task)
+    copy = MunicipalityTask.objects.select_for_update().get(pk=municipality_task.pk)
+    task = copy.task
+    now = timezone.now()
+    task.deleted_at = now
+    task.deleted_by = user
+    task.save(update_fields=["deleted_at", "deleted_by"])
+    copy.version += 1
+    copy.updated_at = now
+    copy.updated_by = user
+    copy.save(update_fields=["version", "updated_at", "updated_by"])
+    _record(municipality_task=copy, user=user, field=DELETED, old=task.title, at=now)
+
+
+# --- Attachments --------------------------------------------------------------
+
+ATTACHMENT = MunicipalityTaskChange.ATTACHMENT
+SHARED_ATTACHMENT = MunicipalityTaskChange.SHARED_ATTACHMENT
+ATTACH_PERMISSION = "klik.add_attachment"
+NOT_YOURS_TO_ATTACH = _("You cannot add or remove attachments on this task.")
+
+
+def attachment_target(user, municipality_task: MunicipalityTask) -> str | None:
+    """Where `user` attaches on this task's page: "task" (KOMBIT staff and admins, on KOMBIT's
+    task for every municipality), "copy" (the municipality's editors, for it alone) or None."""
+    if user.municipality_id:
+        return "copy" if may_change(user, municipality_task) else None
+    if user.is_kombit_staff and user.has_perm(ATTACH_PERMISSION):
+        return None if municipality_task.task.is_local else "task"
+    return None
+
+
+def may_remove_attachment(user, attachment: Attachment) -> bool:
+    """KOMBIT's attachments are removed by KOMBIT staff, a municipality's by its editors."""
+    if attachment.is_shared:
+        return (
+            not user.municipality_id and user.is_kombit_staff and user.has_perm(ATTACH_PERMISSION)
+        )
+    return may_change(user, attachment.municipality_task) and not user.is_superuser
+
+
+def _record_on_copies(*, copies, user, field, old="", new="", at):
+    """One history row per copy: a shared attachment shows in every municipality's history."""
+    MunicipalityTaskChange.objects.bulk_create(
+        [
+            MunicipalityTaskChange(
+                municipality_task_id=pk,
+                changed_at=at,
+                changed_by=user,
+                field=field,
+                old_value=old,
+                new_value=new,
+                version=version,
+            )
+            for pk, version in copies.values_list("pk", "version")
+        ],
+        batch_size=500,
+    )
+
+
+def _history_field(attachment):
+    # KOMBIT's attachments are public to KOMBIT staff; a municipality's own are not.
+    return SHARED_ATTACHMENT if attachment.is_shared else ATTACHMENT
+
+
+def _copies_for(attachment):
+    if attachment.is_shared:
+        return attachment.task.municipality_tasks.filter(task__deleted_at__isnull=True)
+    return MunicipalityTask.objects.filter(pk=attachment.municipality_task_id)
+
+
+@transaction.atomic
+def attachment_add(*, user, municipality_task: MunicipalityTask, upload) -> Attachment:
+    """Check `upload` (uploads.upload_check), store it under a random name and enter it in the
+    history; KOMBIT staff attach to the task for every municipality, a municipality's editors
+    to their copy. Raises PermissionDenied or ValidationError (nothing is stored then)."""
+    target = attachment_target(user, municipality_task)
+    if target is None:
+        raise PermissionDenied(NOT_YOURS_TO_ATTACH)
+    name, content_type = upload_check(upload)
+    attachment = Attachment(
+        task=municipality_task.task if target == "task" else None,
+        municipality_task=municipality_task if target == "copy" else None,
+        name=name,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    attachment.file.save(name, upload, save=False)
+    stored, storage = attachment.file.name, attachment.file.storage
+    # The file is stored before the row; a row that fails must not leave the file behind.
+    try:
+        attachment.full_clean()
+        attachment.save()
+        _record_on_copies(
+            copies=_copies_for(attachment),
+            user=user,
+            field=_history_field(attachment),
+            new=name,
+            at=attachment.uploaded_at,
+        )
+    except Exception:
+        storage.delete(stored)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, user, attachment: Attachment) -> None:
+    """Remove an attachment and its stored file; the history keeps its name."""
+    if not may_remove_attachment(user, attachment):
+        raise PermissionDenied(NOT_YOURS_TO_ATTACH)
+    _record_on_copies(
+        copies=_copies_for(attachment),
+        user=user,
+        field=_history_field(attachment),
+        old=attachment.name,
+        at=timezone.now(),
+    )
+    stored, storage = attachment.file.name, attachment.file.storage
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(stored))

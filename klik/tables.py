@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from portfolio.models import Interface
 from portfolio.paging import DEFAULT_PER_PAGE
 
-from .models import Colour, MunicipalityTask, State, Task
+from .models import Colour, MunicipalityTask, Origin, State, Task
 
 
 def _sorted(*fields):
@@ -139,19 +139,29 @@ class TaskTable(tables.Table):
 
     def render_title(self, record, value):
         """The title linking to the task page (its get_absolute_url, reversed once per table),
-        over a second line with the support system, the interfaces and the start date."""
+        over a second line with the support system, the interfaces and the start date; a
+        municipality's own task carries the "Lokal opgave" tag."""
         task = record.task
         folded = [
             task.support_system.name if task.support_system else "",
             " ".join(interface.code for interface in task.interfaces.all()),
             f"{self._start_label} {self._start_column.render(task.effective_start)}",
         ]
+        link = format_html('<a href="{}">{}</a>', self._detail_url(record.pk), value)
+        if task.municipality_id:
+            link = format_html('{} <span class="klik-local">{}</span>', link, self._local_label)
         return format_html(
-            '<a href="{}">{}</a><span class="klik-folded">{}</span>',
-            self._detail_url(record.pk),
-            value,
+            '{}<span class="klik-folded">{}</span>',
+            link,
             format_html_join(" · ", "<span>{}</span>", ((part,) for part in folded if part)),
         )
+
+    def value_title(self, record, value):
+        return value
+
+    @cached_property
+    def _local_label(self):
+        return str(Origin.LOCAL.label)
 
     @cached_property
     def _start_column(self):

@@ -3,13 +3,14 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, View
+from django.views.generic import DetailView, FormView, TemplateView, View
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -26,8 +27,23 @@ from .bulk import (
 )
 from .exports import export_filename, export_queryset, task_workbook
 from .filters import PERSON_PARAMETERS, KlikFilterSet
-from .forms import EscalationForm, MunicipalityTaskForm, refreshed_data
-from .models import Colour, ExportJob, MunicipalityTask, SavedFilter, State
+from .forms import (
+    AttachmentForm,
+    EscalationForm,
+    LocalTaskForm,
+    MunicipalityTaskForm,
+    refreshed_data,
+)
+from .models import (
+    Attachment,
+    Colour,
+    ExportJob,
+    MunicipalityTask,
+    MunicipalityTaskChange,
+    SavedFilter,
+    State,
+)
+from .pdf import task_pdf
 from .saved_filters import (
     SavedFilterForm,
     saved_filter_create,
@@ -36,18 +52,30 @@ from .saved_filters import (
     saved_query,
 )
 from .services import (
+    CHANGE_PERMISSION,
     NOT_YOUR_MUNICIPALITY,
     StaleVersionError,
+    attachment_add,
+    attachment_remove,
+    attachment_target,
     export_job_enqueue,
     may_change,
     may_escalate,
+    may_remove_attachment,
     municipality_task_escalate,
     municipality_task_update,
+    task_create_local,
+    task_delete_local,
+    task_update_local,
 )
 from .tables import TaskTable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SAVED = _("The task was saved.")
+LOCAL_CREATED = _("The local task was created.")
+LOCAL_DELETED = _("The local task was deleted. Its history is kept.")
+ATTACHED = _("The file was attached.")
+DETACHED = _("The attachment was removed.")
 
 
 class VisibleTasksMixin(FilterPolicyMixin):
@@ -103,14 +131,15 @@ class TaskListView(VisibleTasksMixin, SingleTableMixin, FilterView):
         context["save_filter_form"] = SavedFilterForm(
             user=self.request.user, initial={"query": saved_query(query)}
         )
+        context["can_create_local"] = may_create_local(self.request.user)
         return context
 
     def bulk_form(self):
         """The bulk assignment form for the municipality's own users (None for others). Its
         person selects and the filters' share one query of the municipality's persons."""
         user = self.request.user
-        if not user.municipality_id:
-            return None
+        if not user.municipality_id or not user.has_perm(CHANGE_PERMISSION):
+            return None  # a reader only reads
         form = BulkUpdateForm(
             municipality_id=user.municipality_id, initial={"back": self.request.GET.urlencode()}
         )
@@ -216,6 +245,7 @@ class TaskDetailView(DetailView):
         return may_change(self.request.user, self.object)
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
         if self.can_edit() and "form" not in kwargs:
             kwargs["form"] = MunicipalityTaskForm(municipality_task=self.object)
         solved = self.object.state == State.DONE
@@ -224,12 +254,27 @@ class TaskDetailView(DetailView):
             (role, list(dict.fromkeys(a.person for a in holders if a.role_id == role.pk)))
             for role in self.object.task.roles.all()
         ]
+        attachments = list(Attachment.objects.visible_to(user).for_task_page(self.object))
+        for attachment in attachments:
+            attachment.removable = may_remove_attachment(user, attachment)
+        target = attachment_target(user, self.object)
+        # A municipality's own attachments, names included, stay within it.
+        history = [
+            change
+            for change in self.object.changes.all()
+            if user.municipality_id or change.field != MunicipalityTaskChange.ATTACHMENT
+        ]
         return super().get_context_data(
             can_edit=self.can_edit(),
+            can_edit_local=self.object.task.is_local and may_edit(self.request.user, self.object),
             can_escalate=may_escalate(self.request.user, self.object),
             colour_label=State.DONE.label if solved else Colour(self.object.colour).label,
             solved=solved,
             needed_roles=needed_roles,
+            attachments=attachments,
+            attachment_target=target,
+            attachment_form=AttachmentForm() if target else None,
+            history=history,
             **kwargs,
         )
 
@@ -281,7 +326,7 @@ class BulkUpdateView(View):
 
     def post(self, request):
         user = request.user
-        if not user.municipality_id:
+        if not user.municipality_id or not user.has_perm(CHANGE_PERMISSION):
             raise PermissionDenied(NOT_YOUR_MUNICIPALITY)
         form = BulkUpdateForm(request.POST, municipality_id=user.municipality_id)
         back = back_url(request.POST.get("bulk-back", ""))
@@ -425,3 +470,195 @@ class EscalationView(View):
             return redirect(back)
         messages.success(request, ESCALATED if escalate else UNESCALATED)
         return redirect(back)
+
+
+def may_edit(user, municipality_task):
+    """Whether the user edits the task on its page: its municipality's editors (not readers)."""
+    return user.municipality_id == municipality_task.municipality_id and user.has_perm(
+        CHANGE_PERMISSION
+    )
+
+
+def may_create_local(user):
+    """Whether the user may create local tasks: a municipality's editors."""
+    return bool(user.municipality_id) and user.has_perm(CHANGE_PERMISSION)
+
+
+class LocalTaskCreateView(FormView):
+    """`/klik/ny/`: a municipality's own task, seen by that municipality only."""
+
+    template_name = "klik/local_task_form.html"
+    form_class = LocalTaskForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not may_create_local(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "municipality": self.request.user.municipality}
+
+    def post(self, request, *args, **kwargs):
+        # Another municipality's person named in the form is a 404, as that person's page is.
+        refuse_foreign_ids(
+            request.POST,
+            ("responsible", "executor"),
+            Person.objects.all(),
+            request.user.municipality_id,
+        )
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            copy = task_create_local(
+                municipality=self.request.user.municipality,
+                user=self.request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, LOCAL_CREATED)
+        return redirect(copy)
+
+
+class LocalTaskMixin:
+    """A local task of the user's municipality that the user may edit; 404 for any other."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = get_object_or_404(
+            MunicipalityTask.objects.visible_to(request.user)
+            .filter(task__municipality__isnull=False)
+            .select_related("task"),
+            pk=kwargs["pk"],
+        )
+        if not may_edit(request.user, self.object):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(mt=self.object, **kwargs)
+
+
+class LocalTaskUpdateView(LocalTaskMixin, FormView):
+    """`/klik/<id>/rediger/`: a local task's own fields, conflict-safe like the task page."""
+
+    template_name = "klik/local_task_form.html"
+    form_class = LocalTaskForm
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.object.task,
+            "municipality": self.object.municipality,
+            "municipality_task": self.object,
+        }
+
+    def form_valid(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            task_update_local(
+                municipality_task=self.object,
+                user=self.request.user,
+                data=data,
+                version=form.cleaned_data["version"],
+            )
+        except StaleVersionError as error:
+            form.add_error(None, str(error))
+            return self.render_to_response(
+                self.get_context_data(form=form, stale_changes=error.changes)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, SAVED)
+        return redirect(self.object)
+
+
+class LocalTaskDeleteView(LocalTaskMixin, TemplateView):
+    """`/klik/<id>/slet/`: asks first; deleting keeps the task's rows and history."""
+
+    template_name = "klik/local_task_delete.html"
+
+    def post(self, request, *args, **kwargs):
+        task_delete_local(municipality_task=self.object, user=request.user)
+        messages.success(request, LOCAL_DELETED)
+        return redirect("klik:list")
+
+
+class AttachmentAddView(View):
+    """POST `/klik/<id>/bilag/`: attach a file to the task (KOMBIT) or to the copy."""
+
+    def post(self, request, pk):
+        mt = get_object_or_404(
+            MunicipalityTask.objects.visible_to(request.user).select_related("task"), pk=pk
+        )
+        if attachment_target(request.user, mt) is None:
+            raise PermissionDenied
+        form = AttachmentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            for error in form.errors.get("file", []):
+                messages.error(request, error)
+            return redirect(mt)
+        try:
+            attachment_add(
+                user=request.user, municipality_task=mt, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, ATTACHED)
+        return redirect(mt)
+
+
+def attachment_download(request, pk):
+    """GET `/klik/bilag/<id>/`: the file as a download, for those who may see it (else 404)."""
+    attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+class AttachmentRemoveView(View):
+    """POST `/klik/bilag/<id>/fjern/`: remove an attachment; the history keeps its name."""
+
+    def post(self, request, pk):
+        attachment = get_object_or_404(
+            Attachment.objects.visible_to(request.user).select_related("municipality_task"),
+            pk=pk,
+        )
+        back = request.POST.get("next", "")
+        if not may_remove_attachment(request.user, attachment):
+            raise PermissionDenied
+        attachment_remove(user=request.user, attachment=attachment)
+        messages.success(request, DETACHED)
+        # Only a path of this site is followed: redirect() would take anything else ("0", say)
+        # for a view name to reverse, and fail.
+        if back.startswith("/") and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(back)
+        return redirect("klik:list")
+
+
+class TaskPdfView(TaskDetailView):
+    """`/klik/<id>/pdf/`: the task page as one A4 PDF ("Gem som PDF"), for whoever sees the page.
+    Read only: the page's POST (its edit form) is not offered here."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        context = self.get_context_data(object=self.object)
+        context["now"] = timezone.localtime().strftime("%d-%m-%Y %H:%M")
+        response = HttpResponse(task_pdf(context, request), content_type="application/pdf")
+        filename = f"klik-opgave-{self.object.pk}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

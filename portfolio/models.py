@@ -80,6 +80,13 @@ class User(AbstractUser):
         # Prefetched groups avoid a query per call in templates.
         return any(g.name == settings.KOMBIT_STAFF_GROUP for g in self.groups.all())
 
+    @property
+    def is_klik_administrator(self):
+        """True for a municipality's user in the KLIK-administrator group (its /brugere/)."""
+        if not self.is_authenticated or not self.municipality_id:
+            return False
+        return any(g.name == settings.KLIK_ADMIN_GROUP for g in self.groups.all())
+
 
 class SupportSystemQuerySet(models.QuerySet):
     def for_page(self):

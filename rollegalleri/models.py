@@ -262,13 +262,14 @@ class Person(models.Model):
         if self.user_id and self.user.municipality_id != self.municipality_id:
             raise ValidationError({"user": PERSON_LOGIN_OTHER_MUNICIPALITY})
 
-    def open_klik_tasks(self):
-        """The person's open KLIK tasks (responsible or executor, not solved).
+    def open_klik_tasks(self, viewer=None):
+        """The person's open KLIK tasks (responsible or executor, not solved); for a `viewer`
+        of another municipality (KOMBIT staff) without the municipality's local tasks.
 
         The query is KLIK's own (`open_for_person`); the role gallery sits below KLIK and
         reaches it through the reverse relation instead of importing it.
         """
-        return self.responsible_for.model.objects.open_for_person(self)
+        return self.responsible_for.model.objects.open_for_person(self, viewer=viewer)
 
 
 class RoleAssignmentQuerySet(models.QuerySet):

@@ -69,7 +69,7 @@ class RoleDetailView(DetailView):
         return super().get_context_data(
             support_systems=role.support_systems.all(),
             project_roles=role.project_roles.for_matrix(),
-            tasks=role.klik_tasks.for_list(),
+            tasks=role.klik_tasks.visible_to(self.request.user).for_list(),
             holders=holders,
             **kwargs,
         )
@@ -213,7 +213,7 @@ class PersonDetailView(DetailView):
         person = self.object
         return super().get_context_data(
             assignments=person.assignments.for_person_page(),
-            open_tasks=person.open_klik_tasks(),
+            open_tasks=person.open_klik_tasks(viewer=self.request.user),
             can_manage=can_manage(self.request.user),
             **kwargs,
         )
@@ -289,7 +289,7 @@ class PersonRetireView(PersonMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             person=self.person,
-            open_tasks=self.person.open_klik_tasks(),
+            open_tasks=self.person.open_klik_tasks(viewer=self.request.user),
             **kwargs,
         )
 

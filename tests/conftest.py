@@ -34,6 +34,13 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Uploaded files (attachments) go to a fresh folder of the test's own; returns it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def naestved(db):
     return MunicipalityFactory(code="370", name="Næstved")

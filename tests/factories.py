@@ -173,3 +173,26 @@ def municipality_task(municipality, **task_fields):
     """Publish a task and return `municipality`'s copy of it."""
     task = TaskFactory(**task_fields)
     return MunicipalityTask.objects.get(task=task, municipality=municipality)
+
+
+class ProjectLeaderFactory(UserFactory):
+    @factory.post_generation
+    def group(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(Group.objects.get(name=settings.PROJECT_LEADER_GROUP))
+
+
+class ReaderFactory(UserFactory):
+    @factory.post_generation
+    def group(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(Group.objects.get(name=settings.READER_GROUP))
+
+
+class KlikAdministratorFactory(ProgrammeLeaderFactory):
+    """A programme leader who also administers the municipality's logins."""
+
+    @factory.post_generation
+    def administrator(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(Group.objects.get(name=settings.KLIK_ADMIN_GROUP))

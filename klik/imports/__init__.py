@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Municipality
 
+from ..services import CHANGE_PERMISSION
 from .catalogue import Catalogue
 from .checks import read_sheet
 from .report import CATALOGUE, MUNICIPALITY, ImportRefused, ImportReport
@@ -45,7 +46,8 @@ def import_job_for(user):
     if not user.is_authenticated:
         return False, None
     if user.municipality_id:
-        return True, user.municipality
+        # A reader only reads: the round trip writes tasks.
+        return user.has_perm(CHANGE_PERMISSION), user.municipality
     return may_import_catalogue(user), None
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Interface, Municipality, Project, SupportSystem
 
-from ..models import Task
+from ..models import Origin, Task
 from ..services import tasks_publish
 from .cells import message, normalise, parse_date, parse_kind, text
 from .report import CREATED, REFUSED, UNCHANGED, UPDATED, Planned, result
@@ -24,6 +24,10 @@ DEADLINE_BEFORE_START = _("The deadline (%(deadline)s) is before the start date 
 AMBIGUOUS_TASK = _("The row matches %(count)s tasks; add the KLIK reference to tell them apart.")
 DUPLICATE_TASK = _("The same task is also in row %(row)s.")
 PUBLISHED_TO = _("New task, published to %(count)s municipalities.")
+LOCAL_ROW = _(
+    "The row is a municipality's local task (“Lokal opgave”); the catalogue holds KOMBIT's "
+    "tasks only, so it was not imported."
+)
 
 TEXT_FIELDS = ("title", "description", "klik_reference")
 DATE_FIELDS = ("starts_on", "deadline", "published_on")
@@ -49,7 +53,8 @@ class Catalogue:
         self.systems = _lookup(SupportSystem.objects.all(), "name", "slug")
         self.interfaces = {normalise(i.code): i.pk for i in Interface.objects.all()}
         self.municipalities = Municipality.objects.count()
-        self._index(Task.objects.select_related("project", "support_system"))
+        # A municipality's local tasks are never matched, updated or counted here.
+        self._index(Task.objects.kombit().select_related("project", "support_system"))
         seen = {}
         planned = []
         for done, (number, cells) in enumerate(self.table.rows, start=1):
@@ -70,7 +75,9 @@ class Catalogue:
                 self.by_ref[task.klik_reference].append(task)
             self.by_key[(task.project_id, normalise(task.title))].append(task)
             self.by_title.setdefault(normalise(task.title), []).append(task)
-        through = Task.interfaces.through.objects.values_list("task_id", "interface_id")
+        through = Task.interfaces.through.objects.filter(
+            task__municipality__isnull=True
+        ).values_list("task_id", "interface_id")
         for task_id, interface_id in through:
             self.links[task_id].add(interface_id)
 
@@ -90,6 +97,8 @@ class Catalogue:
 
     def _parse(self, cells):
         present = self.table.columns
+        if "origin" in present and _is_local(cells.get("origin")):
+            raise CellError("origin", LOCAL_ROW)
         values = {}
         for key in TEXT_FIELDS:
             if key in present:
@@ -256,3 +265,12 @@ def _lookup(queryset, *fields):
 
 def _date(value):
     return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _is_local(value):
+    """Whether an "Oprindelse" cell marks a municipality's local task."""
+    try:
+        raw = normalise(text(value))
+    except ValidationError:
+        return False
+    return raw in {normalise(str(Origin.LOCAL.label)), normalise("Lokal opgave"), "local"}

@@ -41,6 +41,8 @@ CATALOGUE_COLUMNS = {
     "klik_reference": ("klikid", "opgaveid", "klikreference", "klikref", "reference"),
     "description": ("beskrivelse", "description"),
     "kind": ("type", "opgavetype", "kind"),
+    # The export's "Oprindelse": a row marked "Lokal opgave" is a municipality's own task.
+    "origin": ("oprindelse", "origin"),
 }
 
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")

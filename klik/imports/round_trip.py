@@ -24,6 +24,7 @@ NO_EXPORT_TIME = _(
 )
 NOT_YOUR_TASK = _("The link does not point to one of %(municipality)s's tasks.")
 NO_LINK = _("The cell holds no link to a task (…/klik/<id>/).")
+DELETED_TASK = _("The local task was deleted in the app, so the row was not imported.")
 DUPLICATE_ROW = _("The same task is also in row %(row)s.")
 STALE_ROW = _(
     "The task was changed in the app after the export (%(exported)s), so the row was not "
@@ -85,6 +86,8 @@ class RoundTrip:
         if mt is None:
             reason = NOT_YOUR_TASK % {"municipality": self.municipality.name}
             return Planned(result(table, number, REFUSED, link, reason))
+        if mt.task.deleted_at is not None:
+            return Planned(result(table, number, REFUSED, link, DELETED_TASK, mt.task.title))
         if pk in seen:
             reason = DUPLICATE_ROW % {"row": seen[pk]}
             return Planned(result(table, number, REFUSED, link, reason, mt.task.title))
@@ -142,7 +145,7 @@ class RoundTrip:
             data, version = planned[task.pk]
             if not may_change(self.user, task):
                 raise PermissionDenied(NOT_YOUR_MUNICIPALITY)
-            if task.version != version:
+            if task.version != version or task.task.deleted_at is not None:
                 raise ChangedDuringImport(SAVED_SINCE_PLAN)
             try:
                 changes = municipality_task_apply(

@@ -32,6 +32,7 @@ COLUMNS = {
         ("KLIK-id / Opgave-ID / KLIK-reference", _("matches existing tasks")),
         ("Beskrivelse", ""),
         ("Type / Opgavetype", _("Basis, Løsningsspecifik or Program")),
+        ("Oprindelse", _("rows marked “Lokal opgave” are refused")),
     ],
 }
 CANCELLED = _("The import was cancelled; nothing was written.")

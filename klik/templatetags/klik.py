@@ -1,23 +1,16 @@
 from django import template
-from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
-from django.utils.text import capfirst
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
-from klik.models import MunicipalityTask
+from klik.models import field_label
 
 register = template.Library()
 
 
 @register.filter
 def task_field_label(name):
-    """The translated label of a municipality task field, e.g. "responsible" → "Ansvarlig"."""
-    try:
-        field = MunicipalityTask._meta.get_field(name)
-    except FieldDoesNotExist:
-        return name
-    # A reverse one-to-one (the escalation mark) is named by its model.
-    label = getattr(field, "verbose_name", None) or field.related_model._meta.verbose_name
-    return capfirst(label)
+    """The translated label of a task field or history event, e.g. "responsible" → "Ansvarlig"."""
+    return field_label(name)
 
 
 @register.filter

@@ -3,6 +3,7 @@
 The environment is read here and nowhere else; dev/prod/test only hold differences.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "notifikationer",
     "overblik",
     "demo",
+    "brugere",
 ]
 
 MIDDLEWARE = [
@@ -189,11 +191,17 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Uploaded and generated files (large exports made in the background), kept out of the code.
+# Uploaded and generated files (attachments, background exports) go through Django's storage
+# API: the file system under MEDIA_ROOT by default, or another backend (e.g. django-storages'
+# "storages.backends.s3.S3Storage") with its OPTIONS as JSON. Files are never served from a
+# media URL, only by a view that checks access.
 MEDIA_ROOT = Path(ENV.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": ENV.get("DJANGO_DEFAULT_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(ENV.get("DJANGO_STORAGE_OPTIONS", "{}")),
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -244,9 +252,25 @@ KLIK_EXPORT_JOB_ROWS = int(ENV.get("KLIK_EXPORT_JOB_ROWS", "50000"))
 # Group names; the data migration in portfolio creates them with their permissions.
 KOMBIT_STAFF_GROUP = "KOMBIT-medarbejdere"
 PROGRAMME_LEADER_GROUP = "Programledere"
+PROJECT_LEADER_GROUP = "Projektledere"
+READER_GROUP = "Læsere"
+# A municipality's own user administration (/brugere/); given with one of the roles above.
+KLIK_ADMIN_GROUP = "KLIK-administrator"
 # KLIK imports (`manage.py import_klik`, /klik/import/): the largest file and the most rows.
 KLIK_IMPORT_MAX_BYTES = int(ENV.get("KLIK_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 KLIK_IMPORT_MAX_ROWS = int(ENV.get("KLIK_IMPORT_MAX_ROWS", "50000"))
+
+# --- Attachments ------------------------------------------------------------
+
+# The largest attachment accepted, in bytes (default 20 MB). Django's own request limits follow
+# it, and the proxy in front must allow a body this large too (nginx: client_max_body_size).
+KLIK_ATTACHMENT_MAX_BYTES = int(ENV.get("KLIK_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = KLIK_ATTACHMENT_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = KLIK_ATTACHMENT_MAX_BYTES
+# Dotted path of a callable(file) run before an attachment is accepted, e.g. a clamd client;
+# it raises ValidationError to refuse the file. Any other error refuses it too.
+KLIK_ATTACHMENT_SCANNER = ENV.get("KLIK_ATTACHMENT_SCANNER", "")
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "portfolio.backends.UserWithMunicipalityBackend",

@@ -22,6 +22,7 @@ from django_tasks_db.models import DBTaskResult
 
 from klik.models import ExportJob, MunicipalityTaskChange, PendingImport
 from klik.saved_filters import saved_filter_create
+from klik.services import attachment_add, task_create_local
 from notifikationer.mails import unsubscribe_token
 from notifikationer.models import CalendarFeed, ColourCount, MailPreference, OutgoingMail
 from portfolio.groups import VIEW_ALL
@@ -29,18 +30,27 @@ from portfolio.models import Material, Project
 from tests.factories import (
     EventFactory,
     InterfaceUsageFactory,
+    KlikAdministratorFactory,
     KombitStaffFactory,
     PersonFactory,
     ProgrammeLeaderFactory,
+    ProjectLeaderFactory,
     ProjectRoleFactory,
+    ReaderFactory,
     RoleAssignmentFactory,
     UserFactory,
     municipality_task,
 )
 
 # Who asks, in the order of each row's statuses: anonymous, the demo superuser, KOMBIT staff,
-# Næstved's programme leader (whose municipality owns the objects) and Hørsholm's.
-ROLES = ("anonymous", "admin", "kombit", "leader", "other")
+# Næstved's programme leader (whose municipality owns the objects) and Hørsholm's. Then
+# Næstved's other roles (issue 15): its KLIK-administrator (a programme leader who also manages
+# the municipality's logins on /brugere/), a project leader (edits tasks, not persons) and a
+# reader (only reads). A row's five statuses hold for these as for Næstved's programme leader,
+# unless its `more` says otherwise.
+ROLES = ("anonymous", "admin", "kombit", "leader", "other", "klikadmin", "projectleader", "reader")
+BASE_ROLES = ROLES[:5]
+NAESTVED_ROLES = ROLES[5:]
 
 # Status shorthands for admin pages: V = KOMBIT staff may view this model (200) or not (403).
 V = "view"
@@ -55,6 +65,8 @@ class Row:
     post: tuple
     params: object = None  # Objects -> kwargs for reverse(), for patterns with parameters
     page: bool = False  # an HTML page of ours for the accessibility sweep
+    # {role of NAESTVED_ROLES: (GET, POST)} where that role is not answered as the leader is
+    more: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -74,6 +86,8 @@ class Objects:
     pending_import: object = None
     feed: object = None  # Næstved's leader's calendar feed
     export_job: object = None
+    local_mt: object = None  # Næstved's own local task (issue 15)
+    attachment: object = None  # Næstved's own attachment on its copy of a KOMBIT task
 
 
 def objects_make(naestved, hoersholm):
@@ -93,6 +107,9 @@ def objects_make(naestved, hoersholm):
         "kombit": KombitStaffFactory(username="kombit", is_staff=True),
         "leader": ProgrammeLeaderFactory(username="naestved", municipality=naestved),
         "other": ProgrammeLeaderFactory(username="hoersholm", municipality=hoersholm),
+        "klikadmin": KlikAdministratorFactory(username="naestved-admin", municipality=naestved),
+        "projectleader": ProjectLeaderFactory(username="naestved-pl", municipality=naestved),
+        "reader": ReaderFactory(username="naestved-reader", municipality=naestved),
     }
     MunicipalityTaskChange.objects.create(
         municipality_task=mt, changed_by=users["leader"], field="state", new_value="done"
@@ -122,6 +139,9 @@ def objects_make(naestved, hoersholm):
     ColourCount.objects.create(
         day=timezone.localdate(), municipality=naestved, project=project, red=1
     )
+    local_mt = task_create_local(
+        municipality=naestved, user=users["leader"], title="Næstveds egen opgave"
+    )
     return Objects(
         naestved,
         hoersholm,
@@ -136,6 +156,12 @@ def objects_make(naestved, hoersholm):
         pending_import=pending_import_make(users["leader"]),
         export_job=export_job_make(users["leader"]),
         feed=CalendarFeed.objects.create(user=users["leader"]),
+        local_mt=local_mt,
+        attachment=attachment_add(
+            user=users["leader"],
+            municipality_task=mt,
+            upload=SimpleUploadedFile("noter.txt", b"Noter til opgaven\n", "text/plain"),
+        ),
     )
 
 
@@ -178,11 +204,32 @@ def kombit_may_view(route):
     return (app_label, model_name) in VIEW_ALL
 
 
+# Næstved's other roles where they differ from its programme leader (issue 15).
+# Persons and assignments are the programme leader's to manage: not the project leader's, nor
+# the reader's.
+MANAGES_NO_PERSONS = {"projectleader": (403, 403), "reader": (403, 403)}
+
+
+def reader_refused(get=403, post=403, **others):
+    """A write the reader is refused (their other roles as the programme leader)."""
+    return {"reader": (get, post), **others}
+
+
+# The leader's own saved filter and upload: nobody else of the municipality finds them.
+OWNER_ONLY = {"klikadmin": (404, 404), "projectleader": (404, 404), "reader": (404, 404)}
+
 # fmt: off
 # GET and POST statuses in ROLES order: anonymous, admin, kombit, leader, other.
 ROWS = {
     "healthz": Row((200, 200, 200, 200, 200), (200, 200, 200, 200, 200)),
     "login": Row((200, 200, 200, 200, 200), (200, 200, 200, 200, 200), page=True),
+    # The password-set link /brugere/ e-mails (Django's password reset), for anyone holding it;
+    # a wrong token shows the page saying the link is no longer valid (200).
+    "password_reset_confirm": Row(
+        (200, 200, 200, 200, 200), (200, 200, 200, 200, 200),
+        lambda o: {"uidb64": "MQ", "token": "ikke-gyldig"}, page=True),
+    "password_reset_complete": Row(
+        (200, 200, 200, 200, 200), (405, 405, 405, 405, 405), page=True),
     "logout": Row((302, 405, 405, 405, 405), (302, 302, 302, 302, 302)),
     # Our pages.
     "overblik:dashboard": Row((302, 200, 200, 200, 200), (302, 405, 405, 405, 405), page=True),
@@ -206,15 +253,18 @@ ROWS = {
     # Næstved's leader's background export: its page and file are its owner's only.
     "klik:export_job": Row(
         (302, 404, 404, 200, 404), (302, 405, 405, 405, 405),
-        lambda o: {"pk": o.export_job.pk}, page=True),
+        lambda o: {"pk": o.export_job.pk}, page=True,
+        more={name: (404, 405) for name in OWNER_ONLY}),
     "klik:export_job_file": Row(
         (302, 404, 404, 200, 404), (302, 405, 405, 405, 405),
-        lambda o: {"pk": o.export_job.pk}),
+        lambda o: {"pk": o.export_job.pk},
+        more={name: (404, 405) for name in OWNER_ONLY}),
     # Næstved's task: KOMBIT staff read it, Næstved and the admin save it (services.may_change,
     # so an empty POST is the form again with its errors), Hørsholm never finds it.
     "klik:detail": Row(
         (302, 200, 200, 200, 404), (302, 200, 403, 200, 404),
-        lambda o: {"pk": o.mt.pk}, page=True),
+        lambda o: {"pk": o.mt.pk}, page=True,
+        more=reader_refused(get=200)),
     # POST only. An empty form is refused with a message back on the page it came from (302);
     # Hørsholm never finds Næstved's task. Who may mark is the service's rule, tested in
     # tests/klik/test_escalation.py.
@@ -222,22 +272,26 @@ ROWS = {
         (302, 405, 405, 405, 405), (302, 302, 302, 302, 404), lambda o: {"pk": o.mt.pk}),
     # POST only. Users without a municipality have no tasks to assign (403); a municipality's
     # users get the refused empty selection back on the list (302).
-    "klik:bulk": Row((302, 405, 405, 405, 405), (302, 403, 403, 302, 302)),
+    "klik:bulk": Row((302, 405, 405, 405, 405), (302, 403, 403, 302, 302),
+        more=reader_refused(get=405)),
     # POST only: "Gem filter" for anyone signed in; an empty name goes back to the list (302).
     "klik:saved_filter_create": Row((302, 405, 405, 405, 405), (302, 302, 302, 302, 302)),
     # Næstved's leader's own saved filter: only its owner finds it, even the admin does not.
     # An empty POST is the form again with its errors (200).
     "klik:saved_filter": Row(
         (302, 404, 404, 200, 404), (302, 404, 404, 200, 404),
-        lambda o: {"pk": o.saved_filter.pk}, page=True),
+        lambda o: {"pk": o.saved_filter.pk}, page=True,
+        more=OWNER_ONLY),
     # The upload: a municipality's users import their own tasks, KOMBIT staff and the admin the
     # catalogue; an empty POST is the form again with its error (200).
-    "klik:import": Row((302, 200, 200, 200, 200), (302, 200, 200, 200, 200), page=True),
+    "klik:import": Row((302, 200, 200, 200, 200), (302, 200, 200, 200, 200), page=True,
+        more=reader_refused()),
     # Næstved's leader's pending upload: its owner's only. An empty POST confirms it (nothing
     # was refused) and returns to the report (302).
     "klik:import_detail": Row(
         (302, 404, 404, 200, 404), (302, 404, 404, 302, 404),
-        lambda o: {"pk": o.pending_import.pk}, page=True),
+        lambda o: {"pk": o.pending_import.pk}, page=True,
+        more={**OWNER_ONLY, "reader": (403, 403)}),
     # Anyone signed in chooses their own mail. The matrix's logins have no address, so a POST
     # is told why and sent back to the page (302).
     "notifikationer:preferences": Row(
@@ -253,6 +307,57 @@ ROWS = {
     # POST reads it too.
     "notifikationer:calendar": Row(
         (200, 200, 200, 200, 200), (200, 200, 200, 200, 200), lambda o: {"token": o.feed.token}),
+    # Issue 15: a municipality's editors create local tasks (users without a municipality:
+    # 403); an empty POST is the form again with its errors (200).
+    "klik:local_create": Row(
+        (302, 403, 403, 200, 200), (302, 403, 403, 200, 200), page=True,
+        more=reader_refused()),
+    # Næstved's local task: only Næstved finds it, KOMBIT staff and the admin not even that it
+    # exists (404). An empty POST is the form again with its errors (200).
+    "klik:local_update": Row(
+        (302, 404, 404, 200, 404), (302, 404, 404, 200, 404),
+        lambda o: {"pk": o.local_mt.pk}, page=True,
+        more=reader_refused()),
+    # The confirmation page; POST deletes (softly) and returns to the list (302).
+    "klik:local_delete": Row(
+        (302, 404, 404, 200, 404), (302, 404, 404, 302, 404),
+        lambda o: {"pk": o.local_mt.pk}, page=True,
+        more=reader_refused()),
+    # POST only: KOMBIT staff attach to KOMBIT's task, Næstved to its copy; an empty POST is
+    # refused with a message back on the task page (302); the admin attaches as KOMBIT staff
+    # do. Hørsholm never finds Næstved's copy.
+    "klik:attachment_add": Row(
+        (302, 405, 405, 405, 405), (302, 302, 302, 302, 404), lambda o: {"pk": o.mt.pk},
+        more=reader_refused(get=405)),
+    # Næstved's own attachment: a download for Næstved only, a 404 for everyone else.
+    "klik:attachment": Row(
+        (302, 404, 404, 200, 404), (302, 404, 404, 200, 404),
+        lambda o: {"pk": o.attachment.pk}),
+    # POST only: Næstved removes its own attachment and is sent back (302).
+    "klik:attachment_remove": Row(
+        (302, 405, 405, 405, 405), (302, 404, 404, 302, 404),
+        lambda o: {"pk": o.attachment.pk},
+        more=reader_refused(get=405)),
+    # "Gem som PDF": whoever sees the task page gets its PDF; read only (POST 405).
+    "klik:pdf": Row(
+        (302, 200, 200, 200, 404), (302, 405, 405, 405, 405), lambda o: {"pk": o.mt.pk}),
+    # The user administration (issue 15): a municipality's KLIK-administrator only, over its own
+    # logins (Næstved's programme leader here); 403 for everyone else. Empty POSTs are the form
+    # again with its errors (200); the list and the link are read / POST only (405).
+    "brugere:list": Row(
+        (302, 403, 403, 403, 403), (302, 403, 403, 403, 403), page=True,
+        more={"klikadmin": (200, 405), "projectleader": (403, 403), "reader": (403, 403)}),
+    "brugere:create": Row(
+        (302, 403, 403, 403, 403), (302, 403, 403, 403, 403), page=True,
+        more={"klikadmin": (200, 200), "projectleader": (403, 403), "reader": (403, 403)}),
+    "brugere:update": Row(
+        (302, 403, 403, 403, 403), (302, 403, 403, 403, 403),
+        lambda o: {"pk": o.users["leader"].pk}, page=True,
+        more={"klikadmin": (200, 200), "projectleader": (403, 403), "reader": (403, 403)}),
+    "brugere:password_link": Row(
+        (302, 403, 403, 403, 403), (302, 403, 403, 403, 403),
+        lambda o: {"pk": o.users["leader"].pk},
+        more={"klikadmin": (405, 302), "projectleader": (403, 403), "reader": (403, 403)}),
     "rollegalleri:list": Row((302, 200, 200, 200, 200), (302, 405, 405, 405, 405), page=True),
     "rollegalleri:detail": Row(
         (302, 200, 200, 200, 200), (302, 405, 405, 405, 405),
@@ -263,22 +368,27 @@ ROWS = {
     "rollegalleri:person_list": Row(
         (302, 200, 200, 200, 200), (302, 405, 405, 405, 405), page=True),
     "rollegalleri:person_create": Row(
-        (302, 403, 403, 200, 200), (302, 403, 403, 200, 200), page=True),
+        (302, 403, 403, 200, 200), (302, 403, 403, 200, 200), page=True,
+        more=MANAGES_NO_PERSONS),
     "rollegalleri:person_detail": Row(
         (302, 200, 200, 200, 404), (302, 405, 405, 405, 405),
         lambda o: {"pk": o.person.pk}, page=True),
     "rollegalleri:person_update": Row(
         (302, 403, 403, 200, 404), (302, 403, 403, 200, 404),
-        lambda o: {"pk": o.person.pk}, page=True),
+        lambda o: {"pk": o.person.pk}, page=True,
+        more=MANAGES_NO_PERSONS),
     "rollegalleri:person_retire": Row(
         (302, 403, 403, 200, 404), (302, 403, 403, 302, 404),
-        lambda o: {"pk": o.person.pk}, page=True),
+        lambda o: {"pk": o.person.pk}, page=True,
+        more=MANAGES_NO_PERSONS),
     "rollegalleri:assignment_create": Row(
         (302, 403, 403, 200, 404), (302, 403, 403, 200, 404),
-        lambda o: {"pk": o.person.pk}, page=True),
+        lambda o: {"pk": o.person.pk}, page=True,
+        more=MANAGES_NO_PERSONS),
     "rollegalleri:assignment_end": Row(
         (302, 403, 403, 200, 404), (302, 403, 403, 302, 404),
-        lambda o: {"pk": o.assignment.pk}, page=True),
+        lambda o: {"pk": o.assignment.pk}, page=True,
+        more=MANAGES_NO_PERSONS),
     # Django admin: staff without a municipality only; municipal users are sent to its login.
     "admin:index": Row((302, 200, 200, 302, 302), (302, 200, 200, 302, 302)),
     "admin:login": Row((200, 302, 302, 200, 200), (200, 200, 200, 200, 200)),
@@ -385,7 +495,11 @@ def expected(pattern, role, method):
     if (pattern.name, role) in EXCEPTIONS:
         return EXCEPTIONS[(pattern.name, role)][method == "POST"]
     row = ROWS[pattern.key]
-    status = (row.post if method == "POST" else row.get)[ROLES.index(role)]
+    if role in NAESTVED_ROLES:
+        if role in row.more:
+            return row.more[role][method == "POST"]
+        role = "leader"
+    status = (row.post if method == "POST" else row.get)[BASE_ROLES.index(role)]
     if status == V:
         return 200 if kombit_may_view(pattern.route) else 403
     return status

@@ -203,8 +203,9 @@ def test_the_list_with_its_selection_runs_a_fixed_number_of_queries(
 ):
     _yellow(make_task, size)
     # session, user, groups, facet counts, support systems, interfaces, projects, persons
-    # (shared by the filter and the bulk form), rows, interfaces of the rows, saved filters
-    with django_assert_num_queries(11):
+    # (shared by the filter and the bulk form), rows, interfaces of the rows, saved filters,
+    # and (issue 15) the user's and their groups' permissions for "Ny lokal opgave"
+    with django_assert_num_queries(13):
         response = leader_client.get("/klik/?state=open&unassigned=on")
     assert len(listed(response)) == size
 
@@ -218,8 +219,9 @@ def test_the_bulk_confirmation_runs_a_fixed_number_of_queries(
     other = Client()
     other.force_login(leader)
     other.post(f"/klik/{tasks[0].pk}/", form_data(tasks[0], note="imens"))
-    # session, user, groups, the two persons validated, the tasks, the changes of stale ones
-    with django_assert_num_queries(7):
+    # session, user, groups, the two persons validated, the tasks, the changes of stale ones,
+    # and (issue 15) the user's and their groups' permissions: a reader may not assign
+    with django_assert_num_queries(9):
         response = bulk(leader_client, loaded, responsible=people[0].pk, executor=people[1].pk)
     assert response.status_code == 200
 
@@ -234,8 +236,9 @@ def test_the_bulk_save_runs_a_fixed_number_of_queries(
     other.force_login(leader)
     other.post(f"/klik/{tasks[0].pk}/", form_data(tasks[0], note="imens"))
     # session, user, groups, two persons, the scope check, the locked rows, the stale changes,
-    # savepoint and release, one UPDATE, one INSERT of the history
-    with django_assert_num_queries(12):
+    # savepoint and release, one UPDATE, one INSERT of the history, and (issue 15) the user's
+    # and their groups' permissions, looked up once whatever the rows (a reader may not edit)
+    with django_assert_num_queries(14):
         response = bulk(
             leader_client, loaded, confirm=True, responsible=people[0].pk, executor=people[1].pk
         )

@@ -85,9 +85,12 @@ def test_export_follows_the_contract(leader_client, naestved, make_task):
     book = workbook(response)
     assert book.sheetnames == ["KLIK-opgaver", "Filtre"]
     sheet = book["KLIK-opgaver"]
-    assert [c.value for c in sheet[1]] == HEADER
+    header = [c.value for c in sheet[1]]
+    # The contract's twelve columns first; the origin column follows Link, as it allows.
+    assert header[:12] == HEADER
+    assert header[12:] == ["Oprindelse"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:L2"
+    assert sheet.auto_filter.ref == "A1:M2"
     row = [c for c in sheet[2]]
     assert [c.value for c in row[:5]] == [
         "Næstved",
@@ -103,6 +106,7 @@ def test_export_follows_the_contract(leader_client, naestved, make_task):
     assert row[8].value == "I gang"
     assert row[9].value == "Anna Jensen"
     assert row[11].value == f"http://testserver/klik/{mt.pk}/"
+    assert row[12].value == "KOMBIT"
 
 
 def test_each_status_has_its_word_and_fill(leader_client, rainbow):

@@ -296,6 +296,58 @@ def test_the_preferences_form_never_errs_and_a_refused_one_changes_nothing(
     check()
 
 
+LOCAL_TASK_FIELDS = [
+    "title",
+    "description",
+    "project",
+    "support_system",
+    "interfaces",
+    "starts_on",
+    "deadline",
+    "roles",
+    "responsible",
+    "executor",
+    "version",
+]
+
+
+def local_snapshot():
+    """Every task's own fields (a local task's form writes those), and the rest."""
+    from klik.models import Task
+
+    tasks = Task.objects.order_by("pk").values_list(
+        "pk", "title", "description", "project_id", "starts_on", "deadline", "deleted_at"
+    )
+    return list(tasks), snapshot()
+
+
+def test_the_local_task_forms_never_err_and_a_refused_one_changes_nothing(
+    leader_client, leader, data
+):
+    """Issue 15: creating and editing a local task."""
+    from klik.services import task_create_local
+
+    own = task_create_local(municipality=leader.municipality, user=leader, title="Egen opgave")
+
+    @EXAMPLES
+    @given(sent=values(LOCAL_TASK_FIELDS), where=st.sampled_from(["ny/", f"{own.pk}/rediger/"]))
+    @example(sent={"title": "\x00", "version": "99999999999999999999"}, where="ny/")
+    @example(sent={"title": "x", "interfaces": "-1", "roles": "2"}, where=f"{own.pk}/rediger/")
+    @example(sent={"roles": "9223372036854775808"}, where="ny/")
+    def check(sent, where):
+        before = local_snapshot()
+        response = leader_client.post(f"/klik/{where}", sent)
+        if response.status_code == 404:  # another municipality's person named
+            assert {"responsible", "executor"} & set(sent), sent
+            assert local_snapshot() == before, sent
+            return
+        assert response.status_code in (200, 302), (sent, response.status_code)
+        if response.status_code == 200:
+            assert local_snapshot() == before, sent
+
+    check()
+
+
 def test_no_unsubscribe_token_gives_a_server_error_or_changes_anything(client, data):
     @EXAMPLES
     @given(token=form_text.filter(lambda s: s.strip()), method=st.sampled_from(["get", "post"]))
@@ -305,5 +357,93 @@ def test_no_unsubscribe_token_gives_a_server_error_or_changes_anything(client, d
         response = getattr(client, method)(f"/notifikationer/afmeld/{quote(token, safe='')}/")
         assert response.status_code in (400, 404), (token, response.status_code)
         assert snapshot() == before
+
+    check()
+
+
+USER_FIELDS = [
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "role",
+    "is_administrator",
+    "person",
+    "is_active",
+]
+
+
+def users_snapshot():
+    from portfolio.models import User
+
+    return list(
+        User.objects.order_by("pk").values_list(
+            "pk", "username", "first_name", "last_name", "email", "is_active"
+        )
+    ), list(Person.objects.order_by("pk").values_list("pk", "user_id"))
+
+
+def test_the_user_administration_never_errs_and_a_refused_form_changes_nothing(
+    client, naestved, data
+):
+    """Issue 15: /brugere/, its list's query string and its form."""
+    from tests.factories import KlikAdministratorFactory, ProjectLeaderFactory
+
+    client.force_login(KlikAdministratorFactory(municipality=naestved))
+    other = ProjectLeaderFactory(municipality=naestved, username="pia")
+
+    @EXAMPLES
+    @given(
+        sent=values(USER_FIELDS),
+        where=st.sampled_from(["ny/", f"{other.pk}/"]),
+        query=query_strings(["q", "role", "active", *PAGING]),
+    )
+    @example(sent={"username": "\x00", "role": "reader"}, where="ny/", query="active=%FF")
+    @example(sent={"person": "99999999999999999999"}, where=f"{other.pk}/", query="page=-1")
+    def check(sent, where, query):
+        assert client.get(f"/brugere/?{query}").status_code == 200, query
+        before = users_snapshot()
+        response = client.post(f"/brugere/{where}", sent)
+        if response.status_code == 404:  # another municipality's person named
+            assert "person" in sent, sent
+            assert users_snapshot() == before, sent
+            return
+        assert response.status_code in (200, 302), (sent, response.status_code)
+        if response.status_code == 200:
+            assert users_snapshot() == before, sent
+
+    check()
+
+
+def test_no_attachment_upload_gives_a_server_error_or_keeps_a_refused_file(
+    leader_client, data, media
+):
+    """Issue 15: any name and content sent as an attachment: never a 500; a refused file leaves
+    neither a row nor a stored file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from klik.models import Attachment
+
+    url = f"/klik/{data['task'].pk}/bilag/"
+
+    def stored():
+        return sorted(p.name for p in media.rglob("*") if p.is_file()) if media.exists() else []
+
+    @EXAMPLES
+    @given(
+        content=st.binary(max_size=4096),
+        name=form_text.filter(lambda s: 0 < len(s) < 100),
+        extension=st.sampled_from(["", ".pdf", ".docx", ".txt", ".csv", ".png", ".exe"]),
+    )
+    @example(content=b"%PDF-1.4\n", name="../../etc/passwd", extension=".pdf")
+    @example(content=b"PK\x03\x04" + b"\x00" * 100, name="a", extension=".docx")
+    def check(content, name, extension):
+        rows, files = Attachment.objects.count(), stored()
+        base = re.sub(r"[/\\\x00]", "", name) + extension
+        upload = SimpleUploadedFile(base if base.strip(". ") else "x", content)
+        response = leader_client.post(url, {"file": upload})
+        assert response.status_code == 302, (base, content[:20], response.status_code)
+        if Attachment.objects.count() == rows:  # refused: nothing kept
+            assert stored() == files, base
 
     check()
