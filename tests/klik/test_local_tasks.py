@@ -100,7 +100,8 @@ def test_kombit_staff_see_neither_a_local_task_nor_any_count_of_it(kombit_client
     assert sheet.max_row == 1
     dashboard = kombit_client.get("/")
     assert all(count == 0 for _colour, count in dashboard.context["colours"])
-    assert dashboard.context["matrix"]["count"] == 0
+    # Every municipality is listed (issue 13), none with a red or yellow count.
+    assert all(row["red"] == row["yellow"] == 0 for row in dashboard.context["matrix"]["rows"])
     overview = kombit_client.get("/overblik/")
     assert not any(row["has_tasks"] for row in overview.context["rows"])
     project = kombit_client.get("/projekter/bbr/")

@@ -401,7 +401,8 @@ def test_the_user_administration_never_errs_and_a_refused_form_changes_nothing(
     @example(sent={"username": "\x00", "role": "reader"}, where="ny/", query="active=%FF")
     @example(sent={"person": "99999999999999999999"}, where=f"{other.pk}/", query="page=-1")
     def check(sent, where, query):
-        assert client.get(f"/brugere/?{query}").status_code == 200, query
+        # Blank parameters are dropped by a redirect to the same page (issue 13).
+        assert client.get(f"/brugere/?{query}", follow=True).status_code == 200, query
         before = users_snapshot()
         response = client.post(f"/brugere/{where}", sent)
         if response.status_code == 404:  # another municipality's person named
