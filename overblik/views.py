@@ -296,9 +296,18 @@ class ProjectView(DetailView):
         roles = ProjectRole.objects.filter(project=project).select_related("role")
         if user.municipality_id:
             roles = roles.with_staffing(user.municipality)
+        # Interfaces the project's KLIK tasks name without a registered usage: shown as such.
+        mentioned = (
+            Interface.objects.filter(tasks__project=project)
+            .exclude(usages__project=project)
+            .select_related("support_system")
+            .distinct()
+            .order_by("code")
+        )
         return super().get_context_data(
             tasks=rows,
             totals=colour_totals(rows),
+            mentioned=list(mentioned),
             single_municipality=bool(user.municipality_id),
             roles=roles.order_by("-required", "role__category", "role__position", "role__name"),
             events=Event.objects.for_list().filter(project=project).order_by("starts_at"),

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from .validators import validate_xml_text
 
 MUNICIPALITY_CODE_RE = r"^[0-9]{3}$"
+INTERFACE_CODE_RE = r"^SF[0-9]{4}$"
 
 
 def source_field():
@@ -26,7 +27,6 @@ def source_field():
         validators=[validate_xml_text],
         help_text=_("Who says so, and when: e.g. “KOMBIT, marts 2018”."),
     )
-INTERFACE_CODE_RE = r"^SF[0-9]{4}$"
 
 
 class MunicipalityManager(models.Manager):

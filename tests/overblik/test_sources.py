@@ -127,12 +127,17 @@ def test_an_interface_named_by_tasks_without_a_usage_is_not_called_unused(
         doc = page(leader_client, url)
         for code in ("SF1500", "SF1510"):
             row = text(doc.xpath(f"//tr[@data-interface='{code}']")[0])
-            assert "nævnt i KLIK-opgaver for SAPA, brug ikke registreret" in row, url
+            assert "Nævnt i KLIK-opgaver for SAPA, brug ikke registreret" in row, url
             assert "Intet projekt bruger den endnu" not in row
         assert "Intet projekt bruger den endnu" in text(
             doc.xpath("//tr[@data-interface='SF1530']")[0]
         )
-        assert "nævnt" not in text(doc.xpath("//tr[@data-interface='SF1511']")[0])
+        assert "Nævnt" not in text(doc.xpath("//tr[@data-interface='SF1511']")[0])
+    project = page(leader_client, "/projekter/sapa/")
+    for code in ("SF1500", "SF1510"):
+        row = text(project.xpath(f"//tr[@data-interface='{code}']")[0])
+        assert "Nævnt i KLIK-opgaver for SAPA, brug ikke registreret" in row
+    assert "Nævnt" not in text(project.xpath("//tr[@data-interface='SF1511']")[0])
     detail = text(page(leader_client, "/snitflader/SF1500/"))
     assert "Nævnt i KLIK-opgaver for SAPA, brug ikke registreret" in detail
     assert "Intet projekt bruger den endnu" not in detail
@@ -146,7 +151,7 @@ def test_the_demo_data_names_sf1500_and_sf1510_through_sapas_tasks(facts, leader
     doc = page(leader_client, "/snitflader/")
     for code in ("SF1500", "SF1510"):
         row = text(doc.xpath(f"//tr[@data-interface='{code}']")[0])
-        assert "nævnt i KLIK-opgaver for SAPA, brug ikke registreret" in row
+        assert "Nævnt i KLIK-opgaver for SAPA, brug ikke registreret" in row
 
 
 def test_events_interfaces_and_attention_points_show_their_source(facts, leader_client):
