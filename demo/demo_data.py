@@ -12,7 +12,7 @@ from django.utils import timezone
 from klik.models import MunicipalityTask, State, Task
 from klik.services import task_publish
 from portfolio.models import Event, Interface, Municipality, Project, SupportSystem, User
-from rollegalleri.models import Person, Role, RoleAssignment
+from rollegalleri.models import Person, ProjectRole, Role, RoleAssignment
 
 NAESTVED, HOERSHOLM = "370", "223"
 
@@ -110,6 +110,76 @@ PROGRAMME_CHECK = (
     "SAPA, KSD og KY"
 )
 PROGRAMME_OVERVIEW = "Udarbejd/opdater overblik snitflade-, system- og kontraktoverblik"
+
+# The gallery tailored per project: the deck says the gallery "skal tilpasses hvert projekt"
+# but names no project's roles, so these choices are demo data, not the deck's facts.
+# {project slug: (required roles, optional roles)}
+PROJECT_ROLES = {
+    "bbr": (
+        [
+            "projektejer",
+            "projektleder",
+            "kombit-programleder",
+            "rolleadministrator-sts",
+            "tekniker",
+            "supportberettiget-bruger",
+        ],
+        ["superbruger", "leverandoeradministrator-sts"],
+    ),
+    "flis": (
+        [
+            "projektejer",
+            "projektleder",
+            "kombit-programleder",
+            "rolleadministrator-sts",
+            "systemejer",
+        ],
+        ["organisationsadministrator-sts", "superbruger"],
+    ),
+    "dubu": (
+        [
+            "projektejer",
+            "projektleder",
+            "kombit-programleder",
+            "rolleadministrator-sts",
+            "systemejer",
+            "superbruger",
+            "traener-instruktoer",
+        ],
+        ["gevinstejer", "faglig-chef"],
+    ),
+    "valg": (
+        [
+            "projektejer",
+            "projektleder",
+            "kombit-programleder",
+            "rolleadministrator-sts",
+            "tekniker",
+        ],
+        ["it-sikkerhedsansvarlig", "superbruger"],
+    ),
+    "sapa": (
+        [
+            "projektejer",
+            "projektleder",
+            "kombit-programleder",
+            "sts-projektleder",
+            "rolleadministrator-sts",
+            "organisationsadministrator-sts",
+            "aftaleadministrator-sts",
+        ],
+        ["gevinstejer", "superbruger", "traener-instruktoer"],
+    ),
+    "dar": (["projektleder", "rolleadministrator-sts"], []),
+}
+# The roles the deck's BBR tasks need: demo choices too (the deck lists the tasks only).
+BBR_TASK_ROLES = dict(
+    zip(
+        BBR_TASKS,
+        ["tekniker", "superbruger", "rolleadministrator-sts", "rolleadministrator-sts", "tekniker"],
+        strict=True,
+    )
+)
 
 PERSONS = {
     NAESTVED: [
@@ -304,12 +374,43 @@ def demo_load(*, today: date | None = None) -> dict[str, int]:
     persons = _persons_ensure()
     spread_persons, spread_made = _spread_persons_ensure()
     return {
+        "project roles": project_roles_ensure(),
         "persons": len([p for p, created in persons.values() if created]) + spread_made,
         "assignments": _assignments_ensure(persons, today),
         "tasks": _tasks_ensure(today),
         "municipality tasks": _copies_apply(persons) + _spread_apply(today, spread_persons),
         "events": _events_ensure(today),
     }
+
+
+def project_roles_ensure() -> int:
+    """Create the demo project galleries that are missing, in one bulk insert, and give the
+    deck's BBR tasks their demo roles where they have none; returns how many gallery rows were
+    made."""
+    roles = {r.slug: r for r in Role.objects.all()}
+    projects = {p.slug: p for p in Project.objects.filter(slug__in=PROJECT_ROLES)}
+    have = set(ProjectRole.objects.values_list("project_id", "role_id"))
+    missing = [
+        ProjectRole(project=project, role=roles[slug], required=required)
+        for project_slug, (required_roles, optional_roles) in PROJECT_ROLES.items()
+        if (project := projects.get(project_slug))
+        for required, slugs in ((True, required_roles), (False, optional_roles))
+        for slug in slugs
+        if slug in roles and (project.pk, roles[slug].pk) not in have
+    ]
+    ProjectRole.objects.bulk_create(missing)
+    without_roles = Task.objects.filter(
+        project__slug="bbr", title__in=BBR_TASK_ROLES, roles__isnull=True
+    )
+    Through = Task.roles.through
+    Through.objects.bulk_create(
+        [
+            Through(task_id=task.pk, role_id=roles[BBR_TASK_ROLES[task.title]].pk)
+            for task in without_roles
+            if BBR_TASK_ROLES[task.title] in roles
+        ]
+    )
+    return len(missing)
 
 
 def _spread_persons_ensure():
