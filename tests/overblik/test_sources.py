@@ -164,3 +164,40 @@ def test_events_interfaces_and_attention_points_show_their_source(facts, leader_
     system = page(leader_client, "/overblik/sts-adgangsstyring/")
     assert f"Kilde: {DECK}" in text(system.xpath("//div[@class='attention-points']")[0])
     assert f"Kilde: {DECK}" in text(system.xpath("//tr[@data-interface='SF1511']")[0])
+
+
+def test_the_deck_fixture_holds_no_project_galleries_and_no_bbr_task_roles(facts):
+    from rollegalleri.models import ProjectRole
+
+    assert not ProjectRole.objects.exists()
+    assert not Project.objects.get(slug="bbr").tasks.filter(roles__isnull=False).exists()
+
+
+def test_the_migration_corrects_a_database_loaded_from_the_old_deck_fixture(db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from tests.factories import MunicipalityFactory
+
+    migration = import_module("portfolio.migrations.0005_facts_carry_their_source")
+    dubu = ProjectFactory(slug="dubu", has_pilot=True, go_live_on=datetime.date(2019, 1, 1))
+    yr = ProjectFactory(slug="yr", has_pilot=False, go_live_on=datetime.date(2020, 1, 1))
+    dar = ProjectFactory(slug="dar", has_pilot=False, pilot_note="Ingen pilot")
+    flis = ProjectFactory(
+        slug="flis",
+        has_pilot=True,
+        pilot_note="Næstved og Hørsholm Kommune har været involveret i STS Adgangsstyring",
+    )
+    flis.pilot_municipalities.add(MunicipalityFactory())
+    edited = ProjectFactory(slug="ksd", has_pilot=False, pilot_note="", source="Rettet i admin")
+
+    migration.forwards(apps, None)
+
+    for project in (dubu, yr, dar, flis, edited):
+        project.refresh_from_db()
+    assert dubu.go_live_on is None and dubu.has_pilot is True and dubu.source == DECK
+    assert yr.go_live_on is None and yr.has_pilot is None
+    assert dar.has_pilot is False
+    assert flis.has_pilot is None and not flis.pilot_municipalities.exists()
+    assert edited.has_pilot is None and edited.source == "Rettet i admin"
