@@ -1,6 +1,7 @@
 """Demo data: tasks dated relative to today so every KLIK colour shows, persons with roles,
 and the demo logins. Every step creates what is missing and leaves existing rows alone."""
 
+import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from klik.models import MunicipalityTask, State, Task
 from klik.services import task_publish
 from portfolio.models import Event, Interface, Municipality, Project, SupportSystem, User
-from rollegalleri.models import Person, Role, RoleAssignment
+from rollegalleri.models import Person, ProjectRole, Role, RoleAssignment
 
 NAESTVED, HOERSHOLM = "370", "223"
 
@@ -64,6 +65,29 @@ DEMO_TASKS = [
              "sts-administration", (), ("rolleadministrator-sts",), "K09"),
     DemoTask("sapa", "Tildel roller i brugerkatalog", -5, 40, ADG, (),
              ("rolleadministrator-sts",), "K10"),
+    # More of SAPA's tasks (summarised titles), so the 96 municipalities without a hand-made
+    # story have enough started tasks for their red counts to spread (issue 13).
+    DemoTask("sapa", "Registrer organisatorisk rod-enhed", -90, -45, "sts-organisation",
+             ("SF1500",), ("organisationsadministrator-sts",), "K04.1"),
+    DemoTask("sapa", "Verificer organisationsdata", -80, -30, "sts-organisation", ("SF1500",),
+             ("organisationsadministrator-sts",), "K04.6"),
+    DemoTask("sapa", "Opret organisationsdata manuelt i STS Organisation", -75, -25,
+             "sts-organisation", ("SF1500",), ("organisationsadministrator-sts",), "K05.1"),
+    DemoTask("sapa", "Opret brugere manuelt i STS Organisation", -70, -20, "sts-organisation",
+             ("SF1500",), ("organisationsadministrator-sts",), "K05.2"),
+    DemoTask("sapa", "Tildel jobfunktionsroller i STS Organisation", -65, -15, ADG, (),
+             ("rolleadministrator-sts",), "K05.3"),
+    DemoTask("sapa", "Tilknyt kommunespecifikke KLE-emner", -60, -8, "sts-klassifikation",
+             ("SF1510",), (), "K07"),
+    DemoTask("sapa", "Opsæt visninger i SAPA Overblik", -55, -5, "", (), ("superbruger",),
+             "K11"),
+    DemoTask("sapa", "Tilpas standardvisninger i SAPA Overblik", -50, -2, "", (),
+             ("superbruger",), "K12"),
+    DemoTask("sapa", "Beslut brug af journalnotater", -45, 8, "", (), ("faglig-chef",), "K13"),
+    DemoTask("sapa", "Opsæt journalnotater", -40, 15, "", (), ("superbruger",), "K14"),
+    DemoTask("sapa", "Beslut brug af tværgående bemærkninger", -35, 25, "", (),
+             ("faglig-chef",), "K15"),
+    DemoTask("sapa", "Opret advisgrupper", -30, 50, "", (), ("superbruger",), "K17"),
     # Demo tasks for the deck's other SF1511 users, with the interfaces the deck lists for them.
     DemoTask("dubu", "Tilslut DUBU til STS Adgangsstyring", -10, 120, ADG,
              ("SF1511", "SF1514", "SF1515"), ("rolleadministrator-sts", "tekniker")),
@@ -86,6 +110,76 @@ PROGRAMME_CHECK = (
     "SAPA, KSD og KY"
 )
 PROGRAMME_OVERVIEW = "Udarbejd/opdater overblik snitflade-, system- og kontraktoverblik"
+
+# The gallery tailored per project: the deck says the gallery "skal tilpasses hvert projekt"
+# but names no project's roles, so these choices are demo data, not the deck's facts.
+# {project slug: (required roles, optional roles)}
+PROJECT_ROLES = {
+    "bbr": (
+        [
+            "projektejer",
+            "projektleder",
+            "kombit-programleder",
+            "rolleadministrator-sts",
+            "tekniker",
+            "supportberettiget-bruger",
+        ],
+        ["superbruger", "leverandoeradministrator-sts"],
+    ),
+    "flis": (
+        [
+            "projektejer",
+            "projektleder",
+            "kombit-programleder",
+            "rolleadministrator-sts",
+            "systemejer",
+        ],
+        ["organisationsadministrator-sts", "superbruger"],
+    ),
+    "dubu": (
+        [
+            "projektejer",
+            "projektleder",
+            "kombit-programleder",
+            "rolleadministrator-sts",
+            "systemejer",
+            "superbruger",
+            "traener-instruktoer",
+        ],
+        ["gevinstejer", "faglig-chef"],
+    ),
+    "valg": (
+        [
+            "projektejer",
+            "projektleder",
+            "kombit-programleder",
+            "rolleadministrator-sts",
+            "tekniker",
+        ],
+        ["it-sikkerhedsansvarlig", "superbruger"],
+    ),
+    "sapa": (
+        [
+            "projektejer",
+            "projektleder",
+            "kombit-programleder",
+            "sts-projektleder",
+            "rolleadministrator-sts",
+            "organisationsadministrator-sts",
+            "aftaleadministrator-sts",
+        ],
+        ["gevinstejer", "superbruger", "traener-instruktoer"],
+    ),
+    "dar": (["projektleder", "rolleadministrator-sts"], []),
+}
+# The roles the deck's BBR tasks need: demo choices too (the deck lists the tasks only).
+BBR_TASK_ROLES = dict(
+    zip(
+        BBR_TASKS,
+        ["tekniker", "superbruger", "rolleadministrator-sts", "rolleadministrator-sts", "tekniker"],
+        strict=True,
+    )
+)
 
 PERSONS = {
     NAESTVED: [
@@ -177,6 +271,50 @@ COPIES = {
 }
 
 
+# The demo municipalities have solved the SAPA tasks added for the national spread, so their
+# hand-made stories (which tasks are red, yellow, stalled and why) stay as they were.
+SPREAD_TASKS = [
+    t.title
+    for t in DEMO_TASKS
+    if t.reference
+    in {
+        "K04.1",
+        "K04.6",
+        "K05.1",
+        "K05.2",
+        "K05.3",
+        "K07",
+        "K11",
+        "K12",
+        "K13",
+        "K14",
+        "K15",
+        "K17",
+    }
+]
+COPIES.update({("sapa", t): {NAESTVED: DONE_N, HOERSHOLM: DONE_H} for t in SPREAD_TASKS})
+
+# Every other municipality gets a few clearly marked demo persons and a seeded spread of how it
+# stands on each task, so the national ranking has something to rank.
+SPREAD_SEED = 13
+SPREAD_NAMES = [
+    ("Anne", "Kjær"),
+    ("Bo", "Madsen"),
+    ("Dorte", "Vang"),
+    ("Erik", "Lind"),
+    ("Hanne", "Krog"),
+    ("Karsten", "Skov"),
+    ("Lone", "Bech"),
+    ("Morten", "Juhl"),
+    ("Pia", "Thorsen"),
+    ("Rasmus", "Winther"),
+    ("Signe", "Dam"),
+    ("Tove", "Brandt"),
+]
+SPREAD_PERSONS_PER_MUNICIPALITY = 3
+SPREAD_JOB_TITLE = "Demoperson"
+
+
 # Coming events, so the dashboard and the event page have something ahead (the deck's are 2018).
 # (kind, title, audience, support system slug, days from today, start hour, hours)
 # fmt: off
@@ -236,13 +374,131 @@ def demo_load(*, today: date | None = None) -> dict[str, int]:
     copies; returns how many of each were made."""
     today = today or timezone.localdate()
     persons = _persons_ensure()
+    spread_persons, spread_made = _spread_persons_ensure()
     return {
-        "persons": len([p for p, created in persons.values() if created]),
+        "project roles": project_roles_ensure(),
+        "persons": len([p for p, created in persons.values() if created]) + spread_made,
         "assignments": _assignments_ensure(persons, today),
         "tasks": _tasks_ensure(today),
-        "municipality tasks": _copies_apply(persons),
+        "municipality tasks": _copies_apply(persons) + _spread_apply(today, spread_persons),
         "events": _events_ensure(today),
     }
+
+
+def project_roles_ensure() -> int:
+    """Create the demo project galleries that are missing, in one bulk insert, and give the
+    deck's BBR tasks their demo roles where they have none; returns how many gallery rows were
+    made."""
+    roles = {r.slug: r for r in Role.objects.all()}
+    projects = {p.slug: p for p in Project.objects.filter(slug__in=PROJECT_ROLES)}
+    have = set(ProjectRole.objects.values_list("project_id", "role_id"))
+    missing = [
+        ProjectRole(project=project, role=roles[slug], required=required)
+        for project_slug, (required_roles, optional_roles) in PROJECT_ROLES.items()
+        if (project := projects.get(project_slug))
+        for required, slugs in ((True, required_roles), (False, optional_roles))
+        for slug in slugs
+        if slug in roles and (project.pk, roles[slug].pk) not in have
+    ]
+    ProjectRole.objects.bulk_create(missing)
+    without_roles = Task.objects.filter(
+        project__slug="bbr", title__in=BBR_TASK_ROLES, roles__isnull=True
+    )
+    Through = Task.roles.through
+    Through.objects.bulk_create(
+        [
+            Through(task_id=task.pk, role_id=roles[BBR_TASK_ROLES[task.title]].pk)
+            for task in without_roles
+            if BBR_TASK_ROLES[task.title] in roles
+        ]
+    )
+    return len(missing)
+
+
+def _spread_persons_ensure():
+    """({municipality id: [Person]}, how many were made): the demo persons of every
+    municipality without a hand-made story, created in one bulk insert where missing."""
+    others = Municipality.objects.exclude(code__in=PERSONS).order_by("code")
+    wanted = []
+    for municipality in others:
+        rng = random.Random(f"{SPREAD_SEED}:persons:{municipality.code}")
+        for first, last in rng.sample(SPREAD_NAMES, SPREAD_PERSONS_PER_MUNICIPALITY):
+            email = f"{first}.{last}.{municipality.code}@example.dk".lower()
+            email = email.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+            wanted.append(
+                Person(
+                    municipality=municipality,
+                    name=f"{first} {last} (demo)",
+                    email=email,
+                    job_title=SPREAD_JOB_TITLE,
+                    department="Demo",
+                )
+            )
+    demo = Person.objects.filter(job_title=SPREAD_JOB_TITLE, municipality__in=others)
+    have = set(demo.values_list("municipality_id", "email"))
+    missing = [p for p in wanted if (p.municipality_id, p.email) not in have]
+    Person.objects.bulk_create(missing, batch_size=500)
+    by_municipality = {}
+    for person in demo.order_by("municipality_id", "email"):
+        by_municipality.setdefault(person.municipality_id, []).append(person)
+    return by_municipality, len(missing)
+
+
+def _spread_apply(today, persons) -> int:
+    """Give every untouched copy of the municipalities without a hand-made story a seeded
+    state, responsible, executor, needs-help and last change. Each municipality draws its own
+    diligence, so some solve nearly everything and some let most tasks slip: their red counts
+    spread. Seeded by municipality code and task title, so a fresh database gets the same
+    spread; copies already set (version > 0) are left alone, so a second run changes nothing.
+    Written with bulk upserts."""
+    now = timezone.now()
+    copies = (
+        MunicipalityTask.objects.filter(
+            municipality_id__in=list(persons),
+            version=0,
+            state=State.NOT_STARTED,
+            responsible__isnull=True,
+        )
+        .select_related("task", "municipality")
+        .order_by("municipality__code", "task__title", "task_id")
+    )
+    changed = []
+    for copy in copies:
+        code, task = copy.municipality.code, copy.task
+        diligence = random.Random(f"{SPREAD_SEED}:diligence:{code}").uniform(0.0, 1.0)
+        rng = random.Random(f"{SPREAD_SEED}:{code}:{task.project_id}:{task.title}")
+        people = persons[copy.municipality_id]
+        started = task.effective_start <= today
+        roll = rng.random()
+        copy.needs_help = False
+        if not started:
+            copy.state = State.NOT_STARTED
+            staffed = roll < diligence
+        elif roll < diligence * 0.75:
+            copy.state, staffed = State.DONE, True
+        elif roll < diligence:
+            copy.state, staffed = State.IN_PROGRESS, True
+            copy.needs_help = rng.random() < 0.2
+        else:
+            copy.state = rng.choice(
+                [State.NOT_STARTED, State.IN_PROGRESS, State.BLOCKED, State.BLOCKED]
+            )
+            staffed = rng.random() < 0.5
+        copy.responsible = rng.choice(people) if staffed or rng.random() < 0.3 else None
+        copy.executor = rng.choice(people) if staffed else None
+        copy.updated_at = now - timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 23))
+        copy.version = 1
+        changed.append(copy)
+    # An upsert on the primary key: one INSERT … ON CONFLICT DO UPDATE per batch. Django's
+    # bulk_update builds a CASE per field and row, which took 12 s for these ~3,000 rows.
+    MunicipalityTask.objects.bulk_create(
+        changed,
+        update_conflicts=True,
+        unique_fields=["id"],
+        update_fields=["state", "responsible", "executor", "needs_help", "updated_at", "version"],
+        batch_size=500,
+    )
+    return len(changed)
 
 
 def _events_ensure(today) -> int:

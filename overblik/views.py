@@ -4,7 +4,8 @@ from urllib.parse import urlencode
 
 import icalendar
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from klik.models import Colour, MunicipalityTask, SavedFilter
+from klik.models import Colour, MunicipalityTask, SavedFilter, Task
 from notifikationer.trend import trend_for
 from portfolio.filtering import FilterPolicyMixin, is_usable, refuse_other_municipality
 from portfolio.models import (
@@ -31,6 +32,47 @@ from .filters import OverviewFilter
 
 ESCALATION_ROWS = 10
 DASHBOARD_EVENTS = 3
+
+
+def published_tasks(today):
+    """How many KLIK tasks KOMBIT has published for the project by `today`: counted, not typed
+    (the deck's sentence about them stays as the project's dated KLIK note). A subquery, so
+    the count comes with the projects' own query."""
+    counts = (
+        # KOMBIT's tasks only: a municipality's local tasks are not published (issue 15).
+        Task.objects.kombit()
+        .filter(project=OuterRef("pk"), published_on__lte=today)
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def mentions_without_usage(interfaces):
+    """Sets `mentioned` on each interface: the projects whose KLIK tasks name it but that have
+    no usage of it registered, so a page says so instead of calling the interface unused. One
+    query for all of them; the interfaces' usages must be prefetched."""
+    interfaces = list(interfaces)
+    named = (
+        Task.interfaces.through.objects.filter(
+            interface_id__in=[i.pk for i in interfaces],
+            task__project__isnull=False,
+            task__municipality__isnull=True,  # KOMBIT's tasks, never a municipality's local one
+        )
+        .values_list("interface_id", "task__project_id", "task__project__short_name")
+        .distinct()
+        .order_by("task__project__short_name")
+    )
+    by_interface = {}
+    for interface_id, project_id, short_name in named:
+        by_interface.setdefault(interface_id, {})[project_id] = short_name
+    for interface in interfaces:
+        used = {usage.project_id for usage in interface.usages.all()}
+        names = by_interface.get(interface.pk, {})
+        interface.mentioned = [name for pk, name in names.items() if pk not in used]
+    return interfaces
 
 
 def colour_cells(row, colours=Colour.values):
@@ -152,7 +194,9 @@ class OverviewView(FilterPolicyMixin, FilterView):
     template_name = "overblik/overview.html"
 
     def get_queryset(self):
-        return Project.objects.for_overview()
+        return Project.objects.for_overview().annotate(
+            published_tasks=published_tasks(timezone.localdate())
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -245,7 +289,10 @@ class SupportSystemView(DetailView):
             .filter(task__support_system=self.object)
         )
         return super().get_context_data(
-            tasks=task_rows(tasks), single_municipality=bool(user.municipality_id), **kwargs
+            interfaces=mentions_without_usage(self.object.interfaces.all()),
+            tasks=task_rows(tasks),
+            single_municipality=bool(user.municipality_id),
+            **kwargs,
         )
 
 
@@ -256,7 +303,9 @@ class ProjectView(DetailView):
     context_object_name = "project"
 
     def get_queryset(self):
-        return Project.objects.for_overview()
+        return Project.objects.for_overview().annotate(
+            published_tasks=published_tasks(timezone.localdate())
+        )
 
     def get_context_data(self, **kwargs):
         user, project = self.request.user, self.object
@@ -266,10 +315,19 @@ class ProjectView(DetailView):
             .filter(task__project=project)
         )
         rows = task_rows(tasks)
+        # Interfaces the project's KLIK tasks name without a registered usage: shown as such.
+        mentioned = (
+            Interface.objects.filter(tasks__project=project, tasks__municipality__isnull=True)
+            .exclude(usages__project=project)
+            .select_related("support_system")
+            .distinct()
+            .order_by("code")
+        )
         return super().get_context_data(
             tasks=rows,
             totals=colour_totals(rows),
             trend=trend_for(user, timezone.localdate(), project),
+            mentioned=list(mentioned),
             single_municipality=bool(user.municipality_id),
             roles=project_roles(project, user),
             events=Event.objects.for_list().filter(project=project).order_by("starts_at"),
@@ -309,6 +367,11 @@ class InterfaceListView(ListView):
     def get_queryset(self):
         return Interface.objects.for_list().order_by("support_system__name", "code")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["interfaces"] = mentions_without_usage(context["interfaces"])
+        return context
+
 
 class InterfaceView(DetailView):
     """`/snitflader/<code>/`: one interface; a lowercase code redirects to the canonical URL."""
@@ -334,8 +397,18 @@ class InterfaceView(DetailView):
             .with_colour(timezone.localdate())
             .filter(task__interfaces=self.object)
         )
+        rows = task_rows(tasks)
+        # The task rows name their projects already, so the projects whose tasks name the
+        # interface without a registered usage cost no query here.
+        used = {usage.project.slug for usage in self.object.usages.all()}
+        mentioned = {
+            r["task__project__slug"]: r["task__project__short_name"]
+            for r in rows
+            if r["task__project__slug"] and r["task__project__slug"] not in used
+        }
         return super().get_context_data(
-            tasks=task_rows(tasks),
+            tasks=rows,
+            mentioned=sorted(mentioned.values()),
             single_municipality=bool(self.request.user.municipality_id),
             **kwargs,
         )

@@ -126,7 +126,7 @@ class UsageByInterfaceInline(admin.TabularInline):
 
     model = InterfaceUsage
     formset = ConstraintCheckingInlineFormSet
-    fields = ("project", "state", "planned_year", "planned_on", "note")
+    fields = ("project", "state", "planned_year", "planned_on", "note", "source")
     autocomplete_fields = ("project",)
     extra = 0
 
@@ -146,14 +146,14 @@ class UsageByProjectInline(admin.TabularInline):
 
     model = InterfaceUsage
     formset = ConstraintCheckingInlineFormSet
-    fields = ("interface", "state", "planned_year", "planned_on", "note")
+    fields = ("interface", "state", "planned_year", "planned_on", "note", "source")
     autocomplete_fields = ("interface",)
     extra = 0
 
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
-    list_display = ("short_name", "name", "phase", "has_pilot", "rollout", "go_live_on")
+    list_display = ("short_name", "name", "phase", "has_pilot", "rollout", "go_live_on", "source")
     list_filter = ("phase", "has_pilot", "rollout")
     search_fields = ("short_name", "name", "slug")
     prepopulated_fields = {"slug": ("short_name",)}
@@ -167,12 +167,13 @@ class ProjectAdmin(admin.ModelAdmin):
             {"fields": ("has_pilot", "pilot_municipalities", "pilot_note", "pilot_duration")},
         ),
         (_("Rollout"), {"fields": ("rollout", "rollout_waves", "go_live_on", "klik_note")}),
+        (_("Source"), {"fields": ("source",)}),
     )
 
 
 @admin.register(InterfaceUsage)
 class InterfaceUsageAdmin(admin.ModelAdmin):
-    list_display = ("interface", "project", "state", "planned_year", "planned_on")
+    list_display = ("interface", "project", "state", "planned_year", "planned_on", "source")
     list_filter = ("state", "project", "interface__support_system")
     list_select_related = ("interface", "project")
     search_fields = ("interface__code", "interface__name", "project__short_name", "note")
@@ -181,7 +182,7 @@ class InterfaceUsageAdmin(admin.ModelAdmin):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ("title", "kind", "starts_at", "place", "support_system", "project")
+    list_display = ("title", "kind", "starts_at", "place", "support_system", "project", "source")
     list_filter = ("kind", "support_system", "project")
     list_select_related = ("support_system", "project")
     search_fields = ("title", "description", "audience", "hosts", "place")

@@ -17,6 +17,18 @@ MUNICIPALITY_CODE_RE = r"^[0-9]{3}$"
 INTERFACE_CODE_RE = r"^SF[0-9]{4}$"
 
 
+def source_field():
+    """Where a fact comes from and when ("KOMBIT, maj/juni 2018"), shown beside the fact so a
+    dated fact never reads as a present one. Blank: the fact has no stated source."""
+    return models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        validators=[validate_xml_text],
+        help_text=_("Who says so, and when: e.g. “KOMBIT, marts 2018”."),
+    )
+
+
 class MunicipalityManager(models.Manager):
     def get_by_natural_key(self, code):
         """Fixtures refer to a municipality by its code, which is stable across databases."""
@@ -115,6 +127,7 @@ class SupportSystem(models.Model):
     attention_points = models.TextField(
         _("attention points"), blank=True, validators=[validate_xml_text]
     )
+    source = source_field()
 
     objects = SupportSystemQuerySet.as_manager()
 
@@ -228,7 +241,7 @@ class Project(models.Model):
         BIG_BANG = "big_bang", _("All at once (big bang)")
         WAVES = "waves", _("In waves")
         MUNICIPALITY_DECIDES = "municipality_decides", _("Each municipality decides")
-        UNKNOWN = "unknown", _("Not decided")
+        UNKNOWN = "unknown", _("Not stated")
 
     short_name = models.CharField(
         _("short name"), max_length=20, unique=True, validators=[validate_xml_text]
@@ -239,7 +252,14 @@ class Project(models.Model):
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     description = models.TextField(_("description"), blank=True, validators=[validate_xml_text])
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
-    has_pilot = models.BooleanField(_("pilot"), default=False)
+    # Three states: the source says there is a pilot, says there is none, or says nothing.
+    has_pilot = models.BooleanField(
+        _("pilot"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("Empty: the source does not say."),
+    )
     pilot_municipalities = models.ManyToManyField(
         Municipality,
         verbose_name=_("pilot municipalities"),
@@ -258,8 +278,15 @@ class Project(models.Model):
     rollout_waves = models.PositiveSmallIntegerField(_("number of waves"), null=True, blank=True)
     go_live_on = models.DateField(_("go-live or ready-by date"), null=True, blank=True)
     klik_note = models.CharField(
-        _("KLIK note"), max_length=300, blank=True, validators=[validate_xml_text]
+        _("KLIK note"),
+        max_length=300,
+        blank=True,
+        validators=[validate_xml_text],
+        help_text=_(
+            "What the source said about the published KLIK tasks; the page counts them itself."
+        ),
     )
+    source = source_field()
 
     objects = ProjectQuerySet.as_manager()
 
@@ -326,6 +353,7 @@ class InterfaceUsage(models.Model):
     planned_year = models.PositiveSmallIntegerField(_("planned year"), null=True, blank=True)
     planned_on = models.DateField(_("planned date"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True, validators=[validate_xml_text])
+    source = source_field()
 
     objects = InterfaceUsageQuerySet.as_manager()
 
@@ -409,6 +437,7 @@ class Event(models.Model):
         blank=True,
         related_name="events",
     )
+    source = source_field()
 
     objects = EventQuerySet.as_manager()
 

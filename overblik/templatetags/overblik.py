@@ -106,3 +106,14 @@ def colour_links(counts, **filters):
     return format_html(
         '<ul class="colour-links nobullet-list">{}\n</ul>', mark_safe("".join(items))
     )  # noqa: S308
+
+
+@register.filter
+def sources(facts):
+    """The distinct sources of `facts` (rows with a `source`), in order, joined by "; ": one
+    line under a list of facts instead of one per fact. Empty when none is stated."""
+    seen = []
+    for fact in facts:
+        if fact.source and fact.source not in seen:
+            seen.append(fact.source)
+    return "; ".join(seen)

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from demo import demo_data
 from rollegalleri.models import Role
 from tests.factories import KombitStaffFactory, ProgrammeLeaderFactory, UserFactory
 
@@ -16,8 +17,10 @@ SHOTS = Path("/tmp/shots")
 
 @pytest.fixture
 def deck_and_users(db):
-    """The deck's facts, the naestved programme leader, a KOMBIT user and an admin."""
+    """The deck's facts with the demo project galleries, the naestved programme leader, a
+    KOMBIT user and an admin."""
     call_command("load_facts", stdout=StringIO())
+    demo_data.project_roles_ensure()
     from portfolio.models import Municipality
 
     naestved = Municipality.objects.get(code="370")

@@ -8,6 +8,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db.models import Count
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -407,3 +408,70 @@ def test_load_bench_at_a_small_scale_loads_every_municipality():
     copies = MunicipalityTask.objects.filter(task__project__slug__startswith="bench-")
     assert Task.objects.filter(project__slug__startswith="bench-").count() == 30 * 2
     assert copies.count() == 98 * 60
+
+
+def red_counts():
+    today = timezone.localdate()
+    red = MunicipalityTask.objects.with_colour(today).filter(colour="red")
+    counts = dict(
+        red.values("municipality__code")
+        .annotate(n=Count("pk"))
+        .values_list("municipality__code", "n")
+    )
+    return {
+        code: counts.get(code, 0) for code in Municipality.objects.values_list("code", flat=True)
+    }
+
+
+def spread_snapshot():
+    return sorted(
+        MunicipalityTask.objects.exclude(municipality__code__in=["370", "223"]).values_list(
+            "municipality__code",
+            "task__title",
+            "state",
+            "responsible__email",
+            "executor__email",
+            "needs_help",
+        )
+    )
+
+
+def test_the_demo_data_ranks_the_98_municipalities_with_at_least_20_distinct_red_counts():
+    call_command("load_demo", stdout=StringIO())
+
+    counts = red_counts()
+
+    assert len(counts) == 98
+    assert len(set(counts.values())) >= 20, sorted(set(counts.values()))
+
+
+def test_every_other_municipality_has_demo_persons_and_a_spread_of_state_and_staff():
+    call_command("load_demo", stdout=StringIO())
+
+    for municipality in Municipality.objects.exclude(code__in=["370", "223"]):
+        persons = Person.objects.filter(municipality=municipality)
+        assert persons.count() == 3
+        assert all("(demo)" in p.name for p in persons)
+    others = MunicipalityTask.objects.exclude(municipality__code__in=["370", "223"])
+    assert set(others.values_list("state", flat=True)) == set(State.values)
+    assert others.filter(responsible__isnull=False).exists()
+    assert others.filter(responsible__isnull=True).exists()
+    assert others.filter(executor__isnull=True, responsible__isnull=False).exists()
+    assert others.filter(needs_help=True).exists()
+    days = {(timezone.now() - t).days for t in others.values_list("updated_at", flat=True)}
+    assert len(days) > 30  # last changes spread over two months
+    for copy in others.filter(responsible__isnull=False).select_related("responsible")[:200]:
+        assert copy.responsible.municipality_id == copy.municipality_id
+
+
+def test_the_spread_is_drawn_from_a_fixed_seed():
+    call_command("load_demo", stdout=StringIO())
+    first = spread_snapshot()
+    # As on a fresh database: the spread's persons gone and its copies untouched again.
+    others = MunicipalityTask.objects.exclude(municipality__code__in=["370", "223"])
+    others.update(state=State.NOT_STARTED, responsible=None, executor=None, version=0)
+    Person.objects.exclude(municipality__code__in=["370", "223"]).delete()
+
+    call_command("load_demo", stdout=StringIO())
+
+    assert spread_snapshot() == first
