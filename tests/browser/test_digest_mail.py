@@ -55,7 +55,8 @@ def digest(naestved, mailoutbox):
 @pytest.mark.django_db
 def test_the_digest_reads_well_as_html_and_as_text(digest, page):
     text = digest.body
-    assert text.startswith("Kære Nanna Holm. Her er din uge i KLIK siden 30. november.")
+    # One Danish date style (issue 13): prose dates carry their year.
+    assert text.startswith("Kære Nanna Holm. Her er din uge i KLIK siden 30. november 2026.")
     assert "Frister de næste 14 dage (1):\n- Test af SF1511 Hent token (" in text
     assert "Afmeld: https://kombitpl.example.org/notifikationer/afmeld/" in text
     assert "<" not in text.replace("<tag>", "")  # plain text, no markup
