@@ -52,7 +52,7 @@ def digest(naestved, mailoutbox):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_digest_reads_well_as_html_and_as_text(digest, page):
     text = digest.body
     # One Danish date style (issue 13): prose dates carry their year.
