@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 import icalendar
 from django.conf import settings
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -102,6 +102,9 @@ class DashboardView(TemplateView):
         stalled_since = now - timedelta(days=settings.KLIK_ESCALATION_DAYS)
         national = self.national_form() if user.is_kombit_staff else None
         chosen = list(national.value("municipality")) if national else []
+        # Side by side in the order they were asked for.
+        asked = self.request.GET.getlist("municipality")
+        chosen.sort(key=lambda m: asked.index(m.code) if m.code in asked else len(asked))
         if chosen:
             # KOMBIT staff comparing municipalities: the whole page is about those.
             tasks = tasks.filter(municipality__in=chosen)
@@ -131,6 +134,8 @@ class DashboardView(TemplateView):
                 SavedFilter.objects.visible_to(user).select_related("owner__person")
             ),
             chosen=chosen,
+            chosen_codes=[m.code for m in chosen],
+            chosen_names=", ".join(m.name for m in chosen),
             **kwargs,
         )
         if national is not None:
@@ -348,9 +353,15 @@ def project_roles(project, user):
     assignments = (
         RoleAssignment.objects.held_in(user.municipality)
         .filter(Q(project=project) | Q(project__isnull=True), role__in=[r.role_id for r in roles])
-        .order_by("-primary", "person__name", "pk")
+        # A person holding the role both for the project and across projects is named once,
+        # by the project's assignment.
+        .order_by("-primary", "person__name", F("project").asc(nulls_last=True), "pk")
     )
+    seen = set()
     for assignment in assignments:
+        if (assignment.role_id, assignment.person_id) in seen:
+            continue
+        seen.add((assignment.role_id, assignment.person_id))
         holders.setdefault(assignment.role_id, []).append(assignment)
     for project_role in roles:
         project_role.holders = holders.get(project_role.role_id, [])

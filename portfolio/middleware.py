@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.utils.cache import patch_cache_control
+from django.utils.encoding import escape_uri_path
+from django.utils.http import escape_leading_slashes
 
 log = logging.getLogger("kombitpl.requests")
 # A request id from the proxy is kept when it looks like one, so logs join across hosts.
@@ -97,6 +99,8 @@ class BlankParametersMiddleware:
                 and not request.path.startswith("/admin/")
                 and not (request.path.endswith(FILE_SUFFIXES))
             ):
-                target = request.path + (f"?{urlencode(kept)}" if kept else "")
+                # The path as it was sent (still encoded), never "//host": no open redirect.
+                path = escape_leading_slashes(escape_uri_path(request.path))
+                target = path + (f"?{urlencode(kept)}" if kept else "")
                 return HttpResponseRedirect(target)
         return self.get_response(request)

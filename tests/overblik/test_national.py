@@ -170,3 +170,28 @@ def test_comparing_runs_a_fixed_number_of_queries(ranked, kombit_client, django_
         kombit_client.get("/?municipality=370&municipality=461")
     with django_assert_num_queries(15):
         kombit_client.get("/?municipality=370&municipality=461&municipality=751")
+
+
+def test_the_compared_counts_link_to_the_compared_municipalities_in_the_order_asked(
+    ranked, kombit_client
+):
+    doc = page(kombit_client, "/?municipality=461&municipality=370")
+
+    heads = [
+        th.get("data-compare-municipality") for th in doc.xpath("//th[@data-compare-municipality]")
+    ]
+    assert heads == ["461", "370"]
+    assert "Odense, Næstved" in doc.xpath("//h1")[0].text_content()
+    [red] = doc.xpath("//a[@data-colour='red']")
+    assert parse_qs(urlsplit(red.get("href")).query) == {
+        "status": ["red"],
+        "municipality": ["461", "370"],
+    }
+
+
+def test_ticking_keeps_the_sort_and_region(ranked, kombit_client):
+    doc = page(kombit_client, "/?sort=dar&region=Sjælland")
+
+    form = doc.xpath("//form[@id='compare-form']")[0]
+    kept = {i.get("name"): i.get("value") for i in form.xpath(".//input[@type='hidden']")}
+    assert kept == {"sort": "dar", "region": "Sjælland"}

@@ -162,6 +162,8 @@ def held(valg, naestved, hoersholm):
     RoleAssignmentFactory(person=ida, role=tekniker.role, project=valg, primary=True)
     RoleAssignmentFactory(person=bo, role=tekniker.role, project=None)
     RoleAssignmentFactory(person=hanne, role=leder.role, project=valg)
+    # Ida also holds it across projects: she is named once.
+    RoleAssignmentFactory(person=ida, role=tekniker.role, project=None)
     return tekniker, leder
 
 

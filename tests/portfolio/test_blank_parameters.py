@@ -3,6 +3,8 @@ redirect to the same page, with no JavaScript needed; files and the admin are le
 
 import pytest
 
+from portfolio.middleware import BlankParametersMiddleware
+
 pytestmark = pytest.mark.django_db
 
 
@@ -37,3 +39,21 @@ def test_exports_are_served_as_asked(leader_client, path):
 
 def test_the_admin_keeps_its_query_strings(admin_client):
     assert admin_client.get("/admin/klik/task/?q=").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path, clean",
+    [
+        ("//evil.example/", "/%2Fevil.example/"),
+        ("/a?b/", "/a%3Fb/"),
+    ],
+)
+def test_the_redirect_never_leaves_the_site_nor_changes_the_path(rf, path, clean):
+    """The cleaned URL is the path as it was sent: `//host` would be another site (a proxy
+    passes such a path through; the test client would read it as a host)."""
+    request = rf.get("/", {"q": ""})
+    request.path = request.path_info = path
+    response = BlankParametersMiddleware(lambda r: None)(request)
+
+    assert response.status_code == 302
+    assert response["Location"] == clean
